@@ -1,0 +1,192 @@
+"""Words for numbers: headlines as a journalist writes them, attribution lines, labels.
+
+Everything here returns plain text. Callers that hand text to markdown must
+escape it (see :func:`figures.ui.md_escape`); nothing here adds markup.
+"""
+
+from __future__ import annotations
+
+from figures.model import Catalogue, Claim, Confidence, Figure, Qualifier, Source
+from figures.units import CURRENCY_SYMBOLS, unit_info
+
+QUALIFIER_WORDS = {
+    Qualifier.EXACT: "",
+    Qualifier.APPROXIMATELY: "about",
+    Qualifier.MORE_THAN: "more than",
+    Qualifier.AT_LEAST: "at least",
+    Qualifier.LESS_THAN: "less than",
+    Qualifier.AT_MOST: "as many as",
+    Qualifier.RANGE: "",
+}
+"""How each qualifier is written before a number."""
+
+QUALIFIER_MEANING = {
+    Qualifier.EXACT: "The source gives this number without hedging.",
+    Qualifier.APPROXIMATELY: "The source says about, around or almost: the true value is near, on either side.",
+    Qualifier.MORE_THAN: "The source says more than: the true value is above this, by an unknown amount.",
+    Qualifier.AT_LEAST: "The source says at least: the true value is this or higher.",
+    Qualifier.LESS_THAN: "The source says less than: the true value is below this.",
+    Qualifier.AT_MOST: "The source says as many as or up to: this is a ceiling, the true value may be lower.",
+    Qualifier.RANGE: "The source gives two ends (\"two or three\"): the true value is somewhere between.",
+}
+
+CONFIDENCE_LABELS = {
+    Confidence.CONFIRMED: "Confirmed",
+    Confidence.REPORTED: "Reported",
+    Confidence.CLAIMED: "Claimed",
+    Confidence.UNVERIFIED: "Unverified",
+}
+CONFIDENCE_MEANING = {
+    Confidence.CONFIRMED: "An official record, or two or more independent sources agree.",
+    Confidence.REPORTED: "A credible outlet reporting documents or named officials.",
+    Confidence.CLAIMED: "An assertion by an interested party (a government at war, a spokesperson) that nobody independent has checked.",
+    Confidence.UNVERIFIED: "Anonymous or single unverifiable sources.",
+}
+CONFIDENCE_COLOURS = {
+    Confidence.CONFIRMED: "blue",
+    Confidence.REPORTED: "violet",
+    Confidence.CLAIMED: "orange",
+    Confidence.UNVERIFIED: "gray",
+}
+"""Badge colours (Streamlit's names); blue/orange stay apart for colour-blind readers, and the label always says it in words."""
+
+CONFIDENCE_ICONS = {
+    Confidence.CONFIRMED: "✔",
+    Confidence.REPORTED: "●",
+    Confidence.CLAIMED: "◐",
+    Confidence.UNVERIFIED: "○",
+}
+
+
+def number(value: float, unit: str, compact: bool = True) -> str:
+    """Write one number with its unit: ``$7bn``, ``23,825 vehicles``, ``70%``, ``30 days``.
+
+    Parameters
+    ----------
+    value : float
+        The number in the figure's unit.
+    unit : str
+        The figure's unit string.
+    compact : bool
+        Money in bn/m when True ("$7bn"); in full when False ("$7,000,000,000").
+    """
+    info = unit_info(unit)
+    if info.is_currency:
+        code = info.name
+        symbol = CURRENCY_SYMBOLS.get(code)
+        digits = _compact(value) if compact else _plain(value)
+        return f"{symbol}{digits}" if symbol else f"{digits} {code}"
+    if info.name == "percent":
+        return f"{_plain(value)}%"
+    return f"{_plain(value)} {_unit_word(info.name, value)}"
+
+
+def bare(value: float, unit: str) -> str:
+    """A number with its currency symbol or percent sign but no count noun: ``$7bn``, ``900``."""
+    info = unit_info(unit)
+    if info.is_currency or info.name == "percent":
+        return number(value, unit)
+    return _plain(value)
+
+
+def claim_value(claim: Claim, unit: str) -> str:
+    """One claim's value as a journalist writes it: ``more than $7bn``, ``2 to 3 strikes``."""
+    if claim.qualifier is Qualifier.RANGE:
+        return f"{bare(claim.low, unit)} to {number(claim.high, unit)}"
+    words = QUALIFIER_WORDS[claim.qualifier]
+    text = number(claim.value, unit)
+    return f"{words} {text}" if words else text
+
+
+def headline(figure: Figure) -> str:
+    """The figure's headline: one claim as written, or a series as ``900 → 119 (−87%)``.
+
+    Claims at different dates make a series (first to last, with the change);
+    claims at the same date by different claimants are competing estimates.
+    """
+    claims = sorted(figure.claims, key=lambda c: c.as_of)
+    if len(claims) == 1 or is_competing(figure):
+        text = claim_value(claims[-1] if len(claims) == 1 else claims[0], figure.unit)
+        return text if len(claims) == 1 else f"{text} (and {len(claims) - 1} other estimate{'s' if len(claims) > 2 else ''})"
+    first, last = claims[0], claims[-1]
+    start, end = first.central, last.central
+    change = ""
+    if start:
+        pct = (end - start) / start * 100
+        change = f" ({'−' if pct < 0 else '+'}{abs(pct):.0f}%)"
+    return f"{_hedged(first, figure.unit, bare_number=True)} → {_hedged(last, figure.unit)}{change}"
+
+
+def _hedged(claim: Claim, unit: str, bare_number: bool = False) -> str:
+    if claim.qualifier is Qualifier.RANGE:
+        return f"{bare(claim.low, unit)}–{bare(claim.high, unit) if bare_number else number(claim.high, unit)}"
+    words = QUALIFIER_WORDS[claim.qualifier]
+    text = bare(claim.value, unit) if bare_number else number(claim.value, unit)
+    return f"{words} {text}" if words else text
+
+
+def is_competing(figure: Figure) -> bool:
+    """True when claims share a date but come from different claimants: a disagreement, not a series."""
+    dates = [c.as_of for c in figure.claims]
+    return len(figure.claims) > 1 and len(set(dates)) < len(dates)
+
+
+def source_label(source: Source) -> str:
+    """``Foreign Policy, April 2022`` (the date only when the catalogue has one)."""
+    return f"{source.name}, {source.published.label}" if source.published else source.name
+
+
+def attribution(claim: Claim, catalogue: Catalogue) -> str:
+    """The chain of custody in one line.
+
+    ``Claimed by Government of Ukraine · via Firstpost, January 2023``; a claim
+    rated reported or confirmed reads ``According to ...``; further hops are
+    joined with arrows, source first: ``via General SVR → The Sun, January 2023``.
+    """
+    verb = "Claimed by" if claim.confidence in (Confidence.CLAIMED, Confidence.UNVERIFIED) else "According to"
+    hops = [claim.source, *claim.via]
+    names = [catalogue.sources[h].name if h in catalogue.sources else h for h in hops]
+    last = catalogue.sources.get(hops[-1])
+    if last is not None and last.published:
+        names[-1] = source_label(last)
+    return f"{verb} {claim.claimant} · via {' → '.join(names)}"
+
+
+def source_line(figure: Figure, catalogue: Catalogue) -> str:
+    """The line at the foot of a chart or image: every distinct attribution, then the story."""
+    seen: list[str] = []
+    for claim in figure.claims:
+        line = attribution(claim, catalogue)
+        if line not in seen:
+            seen.append(line)
+    story = catalogue.stories.get(figure.story)
+    tail = f" · Story: {story.publisher}, {story.published.label}" if story else ""
+    return " | ".join(seen) + tail
+
+
+def confidence_summary(figure: Figure) -> Confidence:
+    """The weakest confidence among a figure's claims: what its card badge shows."""
+    order = list(Confidence)
+    return max((c.confidence for c in figure.claims), key=order.index)
+
+
+def _plain(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _compact(value: float) -> str:
+    for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        if abs(value) >= size:
+            return f"{_plain(round(value / size, 2))}{suffix}"
+    return _plain(value)
+
+
+def _unit_word(name: str, value: float) -> str:
+    word = name.replace("_", " ")
+    if value == 1 or word.endswith("s"):
+        return word
+    if word == "person":
+        return "people"
+    return word + "s"

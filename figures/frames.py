@@ -1,0 +1,136 @@
+"""The catalogue as tidy rows (one per claim) and as pandas frames.
+
+The rows are the single source of every tabular view: the CSV export, the
+app's data tables and the static build all start from :func:`claim_rows`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from figures import formatting, units
+from figures.model import Catalogue, Claim, Figure
+
+CSV_COLUMNS = (
+    "figure_id", "figure_title", "story", "story_title", "topic", "tags",
+    "value", "low", "high", "qualifier", "unit",
+    "value_canonical", "low_canonical", "high_canonical", "unit_canonical",
+    "as_of", "claimant", "source", "source_name", "source_kind", "source_published", "source_url",
+    "via", "quote", "confidence", "confidence_note", "reliability", "credibility", "headline",
+)
+"""Columns of the tidy CSV, in order. ``via`` and ``tags`` are joined with ``"; "``."""
+
+NUMERIC_COLUMNS = ("value", "low", "high", "value_canonical", "low_canonical", "high_canonical", "credibility")
+
+COLUMN_DESCRIPTIONS = {
+    "figure_id": "The figure's id (a slug); the permalink is ?figure=<id>.",
+    "figure_title": "What the number counts.",
+    "story": "Id of the story that uses the figure.",
+    "story_title": "Title of that story.",
+    "topic": "The figure's topic.",
+    "tags": "The figure's tags, joined with '; '.",
+    "value": "The number claimed, in `unit`; empty for a range.",
+    "low": "Lower end of a range, in `unit`.",
+    "high": "Upper end of a range, in `unit`.",
+    "qualifier": "How exact the value is: exact, approximately, more_than, at_least, less_than, at_most or range.",
+    "unit": "The unit as written in the catalogue.",
+    "value_canonical": "`value` converted to `unit_canonical`.",
+    "low_canonical": "`low` converted to `unit_canonical`.",
+    "high_canonical": "`high` converted to `unit_canonical`.",
+    "unit_canonical": "The unit every figure of this dimension is converted to for comparison.",
+    "as_of": "When the value held: YYYY, YYYY-MM or YYYY-MM-DD, only as precise as the source.",
+    "claimant": "Who asserts the value.",
+    "source": "Id of the source that published the claim.",
+    "source_name": "Name of that source.",
+    "source_kind": "Kind of source: news report, official document, ...",
+    "source_published": "When the source was published, if known.",
+    "source_url": "Link to the source, if the catalogue has one.",
+    "via": "Ids of the sources the claim travelled through to reach the story, joined with '; '.",
+    "quote": "The story's exact words.",
+    "confidence": "confirmed, reported, claimed or unverified.",
+    "confidence_note": "Why the claim has that rating.",
+    "reliability": "Admiralty code source reliability (A-F), if graded.",
+    "credibility": "Admiralty code information credibility (1-6), if graded.",
+    "headline": "The value written as a journalist would, e.g. 'more than $7bn'.",
+}
+
+
+def claim_row(figure: Figure, claim: Claim, catalogue: Catalogue) -> dict[str, object]:
+    """One claim as a flat dict with the columns of :data:`CSV_COLUMNS`."""
+    info = units.unit_info(figure.unit)
+    source = catalogue.sources.get(claim.source)
+    story = catalogue.stories.get(figure.story)
+    return {
+        "figure_id": figure.id,
+        "figure_title": figure.title,
+        "story": figure.story,
+        "story_title": story.title if story else None,
+        "topic": figure.topic,
+        "tags": "; ".join(figure.tags) or None,
+        "value": claim.value,
+        "low": claim.low,
+        "high": claim.high,
+        "qualifier": claim.qualifier.value,
+        "unit": figure.unit,
+        "value_canonical": _scaled(claim.value, info.factor),
+        "low_canonical": _scaled(claim.low, info.factor),
+        "high_canonical": _scaled(claim.high, info.factor),
+        "unit_canonical": info.canonical,
+        "as_of": claim.as_of.iso,
+        "claimant": claim.claimant,
+        "source": claim.source,
+        "source_name": source.name if source else None,
+        "source_kind": source.kind if source else None,
+        "source_published": source.published.iso if source and source.published else None,
+        "source_url": source.url if source else None,
+        "via": "; ".join(claim.via) or None,
+        "quote": claim.quote,
+        "confidence": claim.confidence.value,
+        "confidence_note": claim.confidence_note,
+        "reliability": claim.reliability,
+        "credibility": claim.credibility,
+        "headline": formatting.claim_value(claim, figure.unit),
+    }
+
+
+def claim_rows(catalogue: Catalogue, figures: tuple[Figure, ...] | None = None) -> list[dict[str, object]]:
+    """Every claim of the given figures (default: all) as rows, in catalogue order."""
+    chosen = catalogue.figures if figures is None else figures
+    return [claim_row(f, c, catalogue) for f in chosen for c in f.claims]
+
+
+def claims_frame(catalogue: Catalogue, figures: tuple[Figure, ...] | None = None) -> pd.DataFrame:
+    """The rows of :func:`claim_rows` as a DataFrame with typed numeric columns."""
+    frame = pd.DataFrame(claim_rows(catalogue, figures), columns=list(CSV_COLUMNS))
+    for column in NUMERIC_COLUMNS:
+        frame[column] = pd.to_numeric(frame[column])
+    return frame
+
+
+def figures_frame(catalogue: Catalogue) -> pd.DataFrame:
+    """One row per figure, for search and filters: text to search and the facets."""
+    records = []
+    for index, figure in enumerate(catalogue.figures):
+        source_kinds = sorted({catalogue.sources[c.source].kind for c in figure.claims if c.source in catalogue.sources})
+        records.append({
+            "order": index,
+            "figure_id": figure.id,
+            "title": figure.title,
+            "story": figure.story,
+            "topics": list(figure.topics),
+            "claimants": sorted({c.claimant for c in figure.claims}),
+            "source_kinds": source_kinds,
+            "confidence": formatting.confidence_summary(figure).value,
+            "headline": formatting.headline(figure),
+            "search_text": " ".join([figure.id, figure.title, figure.description or "", *figure.topics,
+                                     *(c.claimant for c in figure.claims), *(c.quote for c in figure.claims)]).casefold(),
+        })
+    return pd.DataFrame.from_records(records, columns=["order", "figure_id", "title", "story", "topics", "claimants",
+                                                      "source_kinds", "confidence", "headline", "search_text"])
+
+
+def _scaled(value: float | None, factor: float) -> float | None:
+    if value is None:
+        return None
+    scaled = value * factor
+    return int(scaled) if isinstance(value, int) and factor == 1 else scaled

@@ -1,0 +1,441 @@
+"""Build a :class:`~figures.model.Catalogue` from a YAML file, collecting every problem.
+
+The loader never stops at the first mistake: each source, story and figure is
+checked on its own, problems are reported with ``file:line``, what is wrong
+and how to fix it, and every valid figure is still returned so the rest of
+the catalogue keeps working.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from figures import units
+from figures.model import (
+    CREDIBILITY_GRADES,
+    RELIABILITY_GRADES,
+    SOURCE_KINDS,
+    Catalogue,
+    Claim,
+    Confidence,
+    Figure,
+    PartialDate,
+    Problem,
+    Qualifier,
+    Source,
+    Story,
+)
+from figures.reader import ReadProblem, Unreadable, YamlReadError, YMap, YSeq, read_file, read_text
+
+TOP_KEYS = ("sources", "stories", "figures")
+SOURCE_KEYS = ("name", "publisher", "kind", "published", "url", "accessed")
+STORY_KEYS = ("title", "publisher", "published", "url", "note")
+FIGURE_KEYS = ("id", "title", "unit", "story", "topic", "tags", "description", "claims")
+CLAIM_KEYS = (
+    "value", "low", "high", "qualifier", "as_of", "claimant", "source", "via",
+    "quote", "confidence", "confidence_note", "reliability", "credibility",
+)
+ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?\Z")
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\Z")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SHORT_TEXT = 300
+LONG_TEXT = 4000
+MAX_URL = 2048
+
+
+def load(path: str | Path) -> Catalogue:
+    """Load and check a catalogue file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file.
+
+    Returns
+    -------
+    Catalogue
+        Every valid source, story and figure, and every problem found.
+
+    Raises
+    ------
+    OSError
+        When the file cannot be opened (missing, a directory, no permission).
+    """
+    path = Path(path)
+    try:
+        root, read_problems = read_file(path)
+    except YamlReadError as err:
+        return _unreadable(str(path), err.problems)
+    return _Builder(str(path), read_problems).build(root)
+
+
+def load_text(text: str, path: str = "<text>") -> Catalogue:
+    """Load and check catalogue text, as :func:`load` does for a file."""
+    try:
+        root, read_problems = read_text(text)
+    except YamlReadError as err:
+        return _unreadable(path, err.problems)
+    return _Builder(path, read_problems).build(root)
+
+
+def _unreadable(path: str, problems: list[ReadProblem]) -> Catalogue:
+    return Catalogue(path=path, problems=tuple(Problem(path, p.line, p.message) for p in problems))
+
+
+@dataclass
+class _Builder:
+    path: str
+    read_problems: list[ReadProblem]
+    problems: list[Problem] = field(default_factory=list)
+
+    def build(self, root: object) -> Catalogue:
+        self._bad_lines = sorted(p.line for p in self.read_problems)
+        self.problems.extend(Problem(self.path, p.line, p.message) for p in self.read_problems)
+        if not isinstance(root, YMap):
+            self.problem(getattr(root, "line", 1), "the file must be a mapping with the keys sources:, stories: and figures:; start each of them at the left margin")
+            return self._catalogue({}, {}, ())
+        top = _Fields(self, root, "the catalogue", TOP_KEYS)
+        sources = self._records(top, "sources", SOURCE_KEYS, self._source)
+        stories = self._records(top, "stories", STORY_KEYS, self._story)
+        self.sources, self.stories = sources, stories
+        figures = self._figures(top)
+        return self._catalogue(sources, stories, figures)
+
+    def _catalogue(self, sources: dict, stories: dict, figures: tuple) -> Catalogue:
+        problems = sorted(set(self.problems), key=lambda p: (p.line, p.message))
+        return Catalogue(self.path, sources, stories, figures, tuple(problems))
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def _span_has_read_problem(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._bad_lines, start)
+        return i < len(self._bad_lines) and self._bad_lines[i] < end
+
+    # -- sources and stories: mappings of id -> fields --------------------------------
+    def _records(self, top: _Fields, key: str, allowed: tuple[str, ...], make) -> dict:
+        node = top.get(key)
+        if node is None:
+            if key not in top.node:
+                self.problem(top.node.line, f"the key {key}: is missing; add a {key}: section at the left margin")
+            return {}
+        if not isinstance(node, YMap):
+            self.problem(top.line(key), f"{key}: must be a mapping of id: fields; write each {key[:-1]} as `some-id:` with its fields indented below")
+            return {}
+        starts = sorted(node.key_lines.values())
+        out = {}
+        for record_id, fields in node.items():
+            line = node.key_lines[record_id]
+            before = len(self.problems)
+            if not self._check_id(record_id, line, key[:-1]):
+                continue
+            if not isinstance(fields, YMap):
+                self.problem(line, f"{key[:-1]} {record_id!r} must be a mapping of fields; indent its fields below the id")
+                continue
+            record = make(record_id, _Fields(self, fields, f"{key[:-1]} {record_id!r}", allowed), line)
+            end = _next_start(starts, line)
+            if len(self.problems) == before and not self._span_has_read_problem(line, end):
+                out[record_id] = record
+        return out
+
+    def _check_id(self, value: object, line: int, what: str) -> bool:
+        if isinstance(value, str) and ID_PATTERN.match(value):
+            return True
+        self.problem(line, f"{what} id {value!r} is not a slug; use lower-case letters, digits and hyphens, e.g. us-dod-report")
+        return False
+
+    def _source(self, source_id: str, f: _Fields, line: int) -> Source:
+        return Source(
+            id=source_id,
+            name=f.text("name"),
+            kind=f.choice("kind", SOURCE_KINDS),
+            publisher=f.text("publisher", required=False),
+            published=f.date("published", required=False),
+            url=f.url("url"),
+            accessed=f.date("accessed", required=False),
+            line=line,
+        )
+
+    def _story(self, story_id: str, f: _Fields, line: int) -> Story:
+        return Story(
+            id=story_id,
+            title=f.text("title"),
+            publisher=f.text("publisher"),
+            published=f.date("published"),
+            url=f.url("url"),
+            note=f.text("note", required=False, limit=LONG_TEXT),
+            line=line,
+        )
+
+    # -- figures: a list ----------------------------------------------------------------
+    def _figures(self, top: _Fields) -> tuple[Figure, ...]:
+        node = top.get("figures")
+        if node is None:
+            if "figures" not in top.node:
+                self.problem(top.node.line, "the key figures: is missing; add a figures: list at the left margin")
+            return ()
+        if not isinstance(node, YSeq):
+            self.problem(top.line("figures"), "figures: must be a list; start each figure with `- id:`")
+            return ()
+        starts = list(node.item_lines)
+        seen: dict[str, int] = {}
+        out = []
+        for item, line in zip(node, node.item_lines, strict=False):
+            before = len(self.problems)
+            if not isinstance(item, YMap):
+                self.problem(line, "each figure must be a mapping of fields; start it with `- id: some-id`")
+                continue
+            figure = self._figure(_Fields(self, item, "this figure", FIGURE_KEYS), line)
+            if figure is not None and figure.id in seen:
+                self.problem(item.key_lines.get("id", line), f"duplicate figure id {figure.id!r}: it is also used at line {seen[figure.id]}; give each figure its own id")
+                self.problem(seen[figure.id], f"figure id {figure.id!r} is used again at line {item.key_lines.get('id', line)}; give each figure its own id")
+                continue
+            if figure is not None:
+                seen[figure.id] = item.key_lines.get("id", line)
+            if len(self.problems) == before and not self._span_has_read_problem(line, _next_start(starts, line)):
+                out.append(figure)
+        return tuple(out)
+
+    def _figure(self, f: _Fields, line: int) -> Figure | None:
+        figure_id = f.get("id")
+        id_ok = figure_id is not None and self._check_id(figure_id, f.line("id"), "figure")
+        if figure_id is None:
+            f.missing("id", "an id such as humvees-left")
+        title = f.text("title")
+        unit = f.unit("unit")
+        story = f.reference("story", self.stories, "stories")
+        topic = f.text("topic", required=False)
+        tags = f.text_list("tags")
+        if topic is None and not tags:
+            self.problem(line, "this figure has neither topic: nor tags:; add topic: (one word or phrase) or tags: [a, b]")
+        claims = self._claims(f, unit)
+        if not id_ok:
+            return None
+        return Figure(
+            id=figure_id, title=title, unit=unit, story=story, claims=claims,
+            topic=topic, tags=tags, description=f.text("description", required=False, limit=LONG_TEXT), line=line,
+        )
+
+    def _claims(self, f: _Fields, unit: str | None) -> tuple[Claim, ...]:
+        node = f.get("claims")
+        if node is None:
+            f.missing("claims", "a list of claims, each starting with `- value:`")
+            return ()
+        if not isinstance(node, YSeq) or not node:
+            self.problem(f.line("claims"), "claims: must be a non-empty list; start each claim with `- value:` (or `- low:` for a range)")
+            return ()
+        claims = []
+        for item, line in zip(node, node.item_lines, strict=False):
+            if not isinstance(item, YMap):
+                self.problem(line, "each claim must be a mapping of fields; start it with `- value: 123`")
+                continue
+            claim = self._claim(_Fields(self, item, "this claim", CLAIM_KEYS), line)
+            if claim is not None:
+                claims.append(claim)
+        return tuple(claims)
+
+    def _claim(self, f: _Fields, line: int) -> Claim | None:
+        before = len(self.problems)
+        qualifier = f.enum("qualifier", Qualifier)
+        value, low, high = f.number("value", required=False), f.number("low", required=False), f.number("high", required=False)
+        if qualifier is Qualifier.RANGE:
+            if value is not None:
+                self.problem(f.line("value"), "a range has low: and high:, not value:; remove value: or change the qualifier")
+            for key, got in (("low", low), ("high", high)):
+                if got is None and key not in f.node:
+                    f.missing(key, f"the {key} end of the range")
+            if low is not None and high is not None and low >= high:
+                self.problem(f.line("low"), f"the range is empty or reversed: low ({low}) is not below high ({high}); swap them, or use value: with qualifier: exact")
+        elif qualifier is not None:
+            for key, got in (("low", low), ("high", high)):
+                if got is not None:
+                    self.problem(f.line(key), f"{key}: belongs to a range; use qualifier: range, or keep only value:")
+            if value is None and "value" not in f.node:
+                f.missing("value", "the number claimed (write low: and high: with qualifier: range for a range)")
+        reliability = f.choice("reliability", tuple(RELIABILITY_GRADES), required=False)
+        credibility = f.choice("credibility", tuple(CREDIBILITY_GRADES), required=False)
+        claim = Claim(
+            qualifier=qualifier,
+            as_of=f.date("as_of"),
+            claimant=f.text("claimant"),
+            source=f.reference("source", self.sources, "sources"),
+            via=f.references("via", self.sources),
+            quote=f.text("quote", limit=LONG_TEXT),
+            confidence=f.enum("confidence", Confidence),
+            confidence_note=f.text("confidence_note", limit=LONG_TEXT),
+            value=value, low=low, high=high,
+            reliability=reliability, credibility=credibility, line=line,
+        )
+        return claim if len(self.problems) == before else None
+
+
+def _next_start(starts: list[int], line: int) -> int:
+    i = bisect.bisect_right(starts, line)
+    return starts[i] if i < len(starts) else 1 << 30
+
+
+
+class _Fields:
+    """Reads the fields of one YAML mapping, reporting problems with their lines."""
+
+    def __init__(self, builder: _Builder, node: YMap, what: str, allowed: tuple[str, ...]) -> None:
+        self.b, self.node, self.what = builder, node, what
+        for key in node:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}?" if close else f"the fields of {what} are: {', '.join(allowed)}"
+                builder.problem(node.key_lines[key], f"unknown field {key!r} in {what}; {hint}")
+
+    def get(self, key: str) -> object:
+        return self.node.get(key)
+
+    def line(self, key: str) -> int:
+        return self.node.key_lines.get(key, self.node.line)
+
+    def missing(self, key: str, what: str) -> None:
+        self.b.problem(self.node.line, f"{self.what} has no {key}:; add {key}: with {what}")
+
+    def _absent(self, key: str, required: bool, what: str) -> bool:
+        value = self.node.get(key)
+        if value is None:
+            if required:
+                if key in self.node:
+                    self.b.problem(self.line(key), f"{key}: is empty; write {what}")
+                else:
+                    self.missing(key, what)
+            return True
+        return False
+
+    def text(self, key: str, required: bool = True, limit: int = SHORT_TEXT, what: str = "some text") -> str | None:
+        if self._absent(key, required, what):
+            return None
+        value = self.node[key]
+        if isinstance(value, bool):
+            return self._wrong(key, "YAML reads yes/no/on/off/true/false as a true/false value, not text; put the text in quotes")
+        if isinstance(value, Unreadable) or not isinstance(value, str):
+            if isinstance(value, (int, float, str)):
+                return self._wrong(key, f"YAML reads {value!s} as a number, not text; put it in quotes: {key}: \"{value!s}\"")
+            return self._wrong(key, "expected text but found a list or mapping; write plain text on the same line")
+        if not value.strip():
+            return self._wrong(key, "is blank; write some text or remove the field")
+        if len(value) > limit:
+            return self._wrong(key, f"is {len(value):,} characters long (limit {limit:,}); shorten it")
+        if _CONTROL.search(value):
+            return self._wrong(key, "contains a control character; remove it")
+        return value
+
+    def _wrong(self, key: str, message: str) -> None:
+        self.b.problem(self.line(key), f"{key}: {message}")
+        return None
+
+    def number(self, key: str, required: bool = True) -> float | int | None:
+        if self._absent(key, required, "a number"):
+            return None
+        value = self.node[key]
+        if isinstance(value, Unreadable):
+            return self._wrong(key, f"{value!s} is refused: {value.reason}")
+        if isinstance(value, bool):
+            return self._wrong(key, "expected a number but YAML read a true/false value; write a number")
+        if isinstance(value, str):
+            candidate = value.replace(",", "").replace("_", "").strip()
+            try:
+                float(candidate)
+            except ValueError:
+                return self._wrong(key, f"expected a number but found the text {value[:40]!r}; write digits only, e.g. 7000000000 (put words like 'more than' in qualifier:)")
+            return self._wrong(key, f"YAML 1.1 reads {value[:40]!r} as text, not a number; write it out in full, e.g. 7000000000, or as 7.0e+9")
+        if not isinstance(value, (int, float)):
+            return self._wrong(key, "expected a number but found a list or mapping; write one number")
+        if not math.isfinite(value):
+            return self._wrong(key, "is not a finite number; write a real number")
+        return value
+
+    def date(self, key: str, required: bool = True) -> PartialDate | None:
+        if self._absent(key, required, "a date: 2023-01-25, 2023-01 or 2023"):
+            return None
+        value = self.node[key]
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            return self._wrong(key, "expected a date written 2023-01-25, 2023-01 or 2023")
+        match = _DATE.match(str(value).strip())
+        if not match:
+            return self._wrong(key, f"{str(value)[:40]!r} is not a date; write 2023-01-25, 2023-01 or 2023 (only as precise as the source)")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        if not 1800 <= year <= 2200:
+            return self._wrong(key, f"the year {year} is out of range; check the date")
+        if month is not None and not 1 <= month <= 12:
+            return self._wrong(key, f"{value} is not a real date (there is no month {month}); write YYYY-MM-DD")
+        if day is not None:
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                return self._wrong(key, f"{value} is not a real date (that month has {last} days); write YYYY-MM-DD")
+        return PartialDate(year, month, day)
+
+    def choice(self, key: str, options: tuple, required: bool = True):
+        if self._absent(key, required, "one of " + ", ".join(map(str, options))):
+            return None
+        value = self.node[key]
+        if value in options and not isinstance(value, bool):
+            return value
+        close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return self._wrong(key, f"{str(value)[:40]!r} is not allowed; {hint}use one of {', '.join(map(str, options))}")
+
+    def enum(self, key: str, kind: type):
+        value = self.choice(key, tuple(m.value for m in kind))
+        return None if value is None else kind(value)
+
+    def url(self, key: str) -> str | None:
+        value = self.text(key, required=False, limit=MAX_URL)
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", value):
+            return self._wrong(key, f"{value[:60]!r} is not an http(s) address; write the full link starting with https:// or remove the field")
+        return value
+
+    def unit(self, key: str) -> str | None:
+        value = self.text(key, limit=units.MAX_UNIT_LENGTH * 4, what="a unit such as USD, vehicle, percent or day")
+        if value is None:
+            return None
+        try:
+            units.unit_info(value)
+        except units.UnitError as err:
+            return self._wrong(key, str(err))
+        return value
+
+    def reference(self, key: str, known: dict, section: str) -> str | None:
+        value = self.text(key, what=f"the id of an entry under {section}:")
+        if value is None:
+            return None
+        if value not in known:
+            return self._wrong(key, self._unknown_ref(value, known, section))
+        return value
+
+    def references(self, key: str, known: dict) -> tuple[str, ...]:
+        ids = self.text_list(key)
+        for value in ids:
+            if value not in known:
+                self._wrong(key, self._unknown_ref(value, known, "sources"))
+        return ids
+
+    def _unknown_ref(self, value: str, known: dict, section: str) -> str:
+        close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return f"{value!r} is not defined (or has errors) under {section}:; {hint}add it to {section}: or fix the id"
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.node.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() and len(v) <= SHORT_TEXT for v in value):
+            self._wrong(key, "expected a list of names, e.g. [cnn, foreign-policy]")
+            return ()
+        return tuple(value)

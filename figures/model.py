@@ -1,0 +1,228 @@
+"""The catalogue model: frozen dataclasses for sources, stories, figures and claims.
+
+Nothing here reads files; :mod:`figures.loader` builds these objects and is the
+only place that decides what is valid.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Qualifier(StrEnum):
+    """How exact a claimed value is, in the words a story used."""
+
+    EXACT = "exact"
+    APPROXIMATELY = "approximately"
+    MORE_THAN = "more_than"
+    AT_LEAST = "at_least"
+    LESS_THAN = "less_than"
+    AT_MOST = "at_most"
+    RANGE = "range"
+
+
+class Confidence(StrEnum):
+    """How far we trust a claim, from most to least."""
+
+    CONFIRMED = "confirmed"
+    REPORTED = "reported"
+    CLAIMED = "claimed"
+    UNVERIFIED = "unverified"
+
+
+SOURCE_KINDS = (
+    "official document",
+    "news report",
+    "social media",
+    "statement",
+    "interview",
+    "press release",
+    "dataset",
+    "research",
+)
+"""The kinds of source a catalogue may name (a source's ``kind``)."""
+
+RELIABILITY_GRADES = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+CREDIBILITY_GRADES = {
+    1: "confirmed by other sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "truth cannot be judged",
+}
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day.
+
+    ``PartialDate(2022, 11)`` is "November 2022"; the catalogue never invents
+    a day the source did not give.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        """``"year"``, ``"month"`` or ``"day"``."""
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def iso(self) -> str:
+        """``"2022"``, ``"2022-11"`` or ``"2022-11-30"``."""
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    @property
+    def label(self) -> str:
+        """``"2022"``, ``"November 2022"`` or ``"30 November 2022"``."""
+        if self.day:
+            return f"{self.day} {calendar.month_name[self.month]} {self.year}"
+        if self.month:
+            return f"{calendar.month_name[self.month]} {self.year}"
+        return str(self.year)
+
+    @property
+    def midpoint(self) -> str:
+        """An ISO day for plotting: the middle of the month or year it names."""
+        if self.day:
+            return self.iso
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}-15"
+        return f"{self.year:04d}-07-01"
+
+    def __str__(self) -> str:
+        return self.iso
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a claim was published: a report, an article, a post, a statement."""
+
+    id: str
+    name: str
+    kind: str
+    publisher: str | None = None
+    published: PartialDate | None = None
+    url: str | None = None
+    accessed: PartialDate | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Story:
+    """The article that uses the figures."""
+
+    id: str
+    title: str
+    publisher: str
+    published: PartialDate
+    url: str | None = None
+    note: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One value somebody asserted about a figure at a point in time."""
+
+    qualifier: Qualifier
+    as_of: PartialDate
+    claimant: str
+    source: str
+    quote: str
+    confidence: Confidence
+    confidence_note: str
+    value: float | int | None = None
+    low: float | int | None = None
+    high: float | int | None = None
+    via: tuple[str, ...] = ()
+    reliability: str | None = None
+    credibility: int | None = None
+    line: int = 0
+
+    @property
+    def central(self) -> float:
+        """The value, or the middle of a range: what a chart puts its point on."""
+        if self.value is not None:
+            return self.value
+        return (self.low + self.high) / 2
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One quantity a story talks about, with every claim made about it."""
+
+    id: str
+    title: str
+    unit: str
+    story: str
+    claims: tuple[Claim, ...]
+    topic: str | None = None
+    tags: tuple[str, ...] = ()
+    description: str | None = None
+    line: int = 0
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The topic and the tags together, for filtering."""
+        return ((self.topic,) if self.topic else ()) + self.tags
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the catalogue, where it is and how to fix it."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything valid in one catalogue file, and every problem found in it."""
+
+    path: str
+    sources: dict[str, Source] = field(default_factory=dict)
+    stories: dict[str, Story] = field(default_factory=dict)
+    figures: tuple[Figure, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the file had no problems at all."""
+        return not self.problems
+
+    def figure(self, figure_id: str) -> Figure | None:
+        """The figure with this id, or None."""
+        return self._by_id.get(figure_id)
+
+    @property
+    def _by_id(self) -> dict[str, Figure]:
+        cached = self.__dict__.get("_index")
+        if cached is None:
+            cached = {f.id: f for f in self.figures}
+            object.__setattr__(self, "_index", cached)
+        return cached
+
+    @property
+    def claim_count(self) -> int:
+        return sum(len(f.claims) for f in self.figures)

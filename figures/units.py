@@ -1,0 +1,151 @@
+"""Units: one pint registry, built once from ``units.txt``, and the checks around it.
+
+Numbers and units are stored apart; only the unit string is ever parsed, and
+only after it has passed a strict shape check, so ``"5 $"``, ``"2-3 vehicle"``
+or ``"m**9**9**9"`` never reach pint's expression parser.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pint
+
+DEFINITIONS = Path(__file__).with_name("units.txt")
+MAX_UNIT_LENGTH = 40
+_NAME = r"[A-Za-z_][A-Za-z_]*"
+_FACTOR = rf"{_NAME}(?:\s*(?:\*\*|\^)\s*[1-3])?"
+_UNIT_SHAPE = re.compile(rf"\s*{_FACTOR}(?:\s*[*/]\s*{_FACTOR}|\s+{_FACTOR})*\s*\Z")
+
+CANONICAL = {
+    "[time]": "day",
+    "[count]": "item",
+    "dimensionless": "percent",
+    "[length]": "kilometer",
+    "[mass]": "tonne",
+}
+"""The unit each dimension is converted to for comparison; currencies stay themselves."""
+
+CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
+
+
+class UnitError(ValueError):
+    """A unit string that is malformed, unknown, or incompatible."""
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """What the rest of the code needs to know about one unit string."""
+
+    text: str
+    """The unit as written in the catalogue, e.g. ``"vehicle"``."""
+    name: str
+    """pint's canonical spelling, e.g. ``"vehicle"`` or ``"USD"``."""
+    dimension: str
+    """e.g. ``"[count]"``, ``"[currency_USD]"``, ``"[time]"``, ``"dimensionless"``."""
+    canonical: str
+    """The unit values of this dimension are converted to for comparison."""
+    factor: float
+    """Multiply a value in this unit by ``factor`` to get the canonical unit."""
+
+    @property
+    def is_currency(self) -> bool:
+        return self.dimension.startswith("[currency_")
+
+
+@functools.cache
+def registry() -> pint.UnitRegistry:
+    """Return the one unit registry, built on first use.
+
+    Returns
+    -------
+    pint.UnitRegistry
+        pint's default units plus ``units.txt``; redefinitions raise.
+    """
+    ureg = pint.UnitRegistry(on_redefinition="raise", autoconvert_offset_to_baseunit=False)
+    ureg.load_definitions(str(DEFINITIONS))
+    return ureg
+
+
+@functools.lru_cache(maxsize=4096)
+def unit_info(text: str) -> UnitInfo:
+    """Check a unit string and describe it; each distinct string is parsed once.
+
+    Parameters
+    ----------
+    text : str
+        A plain unit expression such as ``"USD"``, ``"vehicle"``, ``"km / h"``.
+
+    Returns
+    -------
+    UnitInfo
+
+    Raises
+    ------
+    UnitError
+        If the string is too long, is not a plain unit expression, or is unknown.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise UnitError("the unit is empty; write a unit such as USD, vehicle, percent or day")
+    if len(text) > MAX_UNIT_LENGTH:
+        raise UnitError(f"the unit is {len(text)} characters long (limit {MAX_UNIT_LENGTH}); write a plain unit such as USD or vehicle")
+    if not _UNIT_SHAPE.match(text):
+        raise UnitError(f"{text!r} is not a plain unit; write only unit names, e.g. USD, vehicle, percent, km / h (no numbers or symbols)")
+    ureg = registry()
+    try:
+        unit = ureg.parse_units(text)
+    except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError, ValueError, TypeError) as err:
+        raise UnitError(f"unknown unit {text!r}; use a unit pint knows or add it to figures/units.txt ({_short(err)})") from None
+    dims = ureg.get_dimensionality(unit)
+    dimension = str(dims) if dims else "dimensionless"
+    canonical = CANONICAL.get(dimension) or _base_name(ureg, unit)
+    factor = float(ureg.Quantity(1.0, unit).to(canonical).magnitude)
+    return UnitInfo(text=text, name=str(unit), dimension=dimension, canonical=canonical, factor=factor)
+
+
+def to_canonical(value: float | None, text: str) -> float | None:
+    """Convert a value in unit ``text`` to its dimension's canonical unit."""
+    if value is None:
+        return None
+    return value * unit_info(text).factor
+
+
+def convert(value: float, source: str, target: str) -> float:
+    """Convert a value between two units of the same dimension.
+
+    Raises
+    ------
+    UnitError
+        If the dimensions differ (counts against money, dollars against pounds).
+    """
+    a, b = unit_info(source), unit_info(target)
+    if a.dimension != b.dimension:
+        raise UnitError(f"cannot convert {a.text} ({_dimension_label(a)}) to {b.text} ({_dimension_label(b)})")
+    return value * a.factor / b.factor
+
+
+def same_dimension(units: list[str]) -> bool:
+    """True when every unit string shares one dimension (and one currency)."""
+    return len({unit_info(u).dimension for u in units}) <= 1
+
+
+def dimension_label(text: str) -> str:
+    """A reader's word for the dimension of a unit: "money (USD)", "count", "time"."""
+    return _dimension_label(unit_info(text))
+
+
+def _dimension_label(info: UnitInfo) -> str:
+    if info.is_currency:
+        return f"money ({info.dimension[len('[currency_'):-1]})"
+    return {"[count]": "count", "[time]": "time", "dimensionless": "share"}.get(info.dimension, info.dimension.strip("[]"))
+
+
+def _base_name(ureg: pint.UnitRegistry, unit: pint.Unit) -> str:
+    return str(ureg.Quantity(1.0, unit).to_base_units().units)
+
+
+def _short(err: Exception) -> str:
+    return str(err).splitlines()[0][:120]
