@@ -1,0 +1,161 @@
+"""The figures dashboard: load the catalogue, select a view from the URL, render it.
+
+Run with ``streamlit run app.py``; the catalogue is ``$FIGURES_DATA`` or
+``data/figures.yaml``. Views: home (``/``), one figure (``?figure=<id>``),
+the catalogue (``?view=catalogue``) and how we rate (``?view=ratings``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from figures import charts, exports, formatting, ui
+from figures.cli import data_path
+from figures.model import CREDIBILITY_GRADES, RELIABILITY_GRADES, Confidence, Qualifier
+from figures.store import CatalogueStore
+
+PAGE_SIZE = 20
+NOT_FOUND = "We could not find that figure. It may have been renamed or removed."
+
+st.set_page_config(page_title="Figures", page_icon=":material/bar_chart:", layout="centered")
+charts.register_theme()
+
+
+# -- load -------------------------------------------------------------------------------
+@st.cache_resource
+def _store(path: str) -> CatalogueStore:
+    return CatalogueStore(path)
+
+
+status = _store(str(data_path(None))).status()
+if status.notice:
+    st.warning(status.notice, icon=":material/report:")
+if status.snapshot is None:
+    st.error("No figures can be shown right now. Please try again later.")
+    st.stop()
+snapshot = status.snapshot
+catalogue = snapshot.catalogue
+
+
+# -- select -----------------------------------------------------------------------------
+def _param(name: str) -> str | None:
+    values = st.query_params.get_all(name)
+    return values[0] if len(values) == 1 else ("" if values else None)
+
+
+figure_id = _param("figure")
+view = _param("view")
+embedded = bool(st.context.is_embedded)
+
+
+# -- render -----------------------------------------------------------------------------
+def nav() -> None:
+    cols = st.columns(3)
+    cols[0].page_link(PAGE, label="Home", icon=":material/home:")
+    cols[1].page_link(PAGE, label="Catalogue", icon=":material/search:", query_params={"view": "catalogue"})
+    cols[2].page_link(PAGE, label="How we rate", icon=":material/rule:", query_params={"view": "ratings"})
+
+
+def csv_download(label: str, data, name: str, key: str) -> None:
+    st.download_button(label, data=data, file_name=name, mime="text/csv", on_click="ignore", icon=":material/download:", key=key)
+
+
+def home() -> None:
+    ui.problems_notice(catalogue)
+    for story_id in catalogue.stories:
+        story_figures = [f for f in catalogue.figures if f.story == story_id]
+        if not story_figures:
+            continue
+        ui.story_header(catalogue, story_id)
+        for figure in story_figures:
+            ui.figure_card(figure, catalogue, PAGE)
+        groups = charts.comparison_groups(catalogue, story_id)
+        if groups:
+            st.markdown("### Side by side")
+            st.caption("Figures that count the same kind of thing, converted to one unit. Money is never drawn against counts, nor one currency against another.")
+            for group in groups:
+                st.altair_chart(charts.comparison_chart(group, catalogue), theme=None, width="stretch")
+    csv_download("Download all figures (CSV)", lambda: snapshot.csv, "figures.csv", "csv-all")
+
+
+def figure_view(figure_id: str) -> None:
+    figure = catalogue.figure(figure_id)
+    if figure is None:
+        st.info(NOT_FOUND, icon=":material/search_off:")
+        st.page_link(PAGE, label="Back to all figures", icon=":material/arrow_back:")
+        return
+    if embedded:
+        ui.figure_card(figure, catalogue, None)
+        return
+    ui.story_header(catalogue, figure.story)
+    ui.figure_card(figure, catalogue, None)
+    st.markdown("### Every claim")
+    ui.claims_table(figure, catalogue)
+    csv_download("Download this figure (CSV)", lambda: exports.catalogue_csv(catalogue, figure), f"{figure.id}.csv", "csv-one")
+    st.page_link(PAGE, label="All figures", icon=":material/arrow_back:")
+
+
+def catalogue_view() -> None:
+    st.markdown("# Catalogue")
+    ui.problems_notice(catalogue)
+    frame = snapshot.figures_frame
+    query = st.text_input("Search figures", placeholder="title, claimant, quote…")
+    cols = st.columns(2)
+    stories = cols[0].multiselect("Story", sorted(catalogue.stories), format_func=lambda s: catalogue.stories[s].title)
+    topics = cols[1].multiselect("Topic", sorted({t for ts in frame["topics"] for t in ts}))
+    claimants = cols[0].multiselect("Claimant", sorted({c for cs in frame["claimants"] for c in cs}))
+    kinds = cols[1].multiselect("Kind of source", sorted({k for ks in frame["source_kinds"] for k in ks}))
+    levels = st.multiselect("Confidence", [c.value for c in Confidence], format_func=lambda c: formatting.CONFIDENCE_LABELS[Confidence(c)])
+    mask = frame["search_text"].str.contains(query.casefold(), regex=False) if query else frame["order"] >= 0
+    if stories:
+        mask &= frame["story"].isin(stories)
+    if levels:
+        mask &= frame["confidence"].isin(levels)
+    for column, chosen in (("topics", topics), ("claimants", claimants), ("source_kinds", kinds)):
+        if chosen:
+            wanted = set(chosen)
+            mask &= frame[column].map(lambda values, w=wanted: not w.isdisjoint(values))
+    found = frame[mask]
+    pages = max(1, math.ceil(len(found) / PAGE_SIZE))
+    page = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
+    st.caption(f"{len(found)} of {len(frame)} figures · page {page} of {pages}")
+    for row in found.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].itertuples():
+        ui.figure_card(catalogue.figure(row.figure_id), catalogue, PAGE, compact=True)
+    csv_download("Download all figures (CSV)", lambda: snapshot.csv, "figures.csv", "csv-all")
+
+
+def ratings_view() -> None:
+    st.markdown("# How we rate")
+    st.markdown("Every value carries one of four confidence levels, with a sentence that says why.")
+    for level in Confidence:
+        ui.badge(level)
+        st.markdown(ui.md_escape(formatting.CONFIDENCE_MEANING[level]))
+    st.markdown("## How to read the numbers")
+    for qualifier in Qualifier:
+        example = formatting.QUALIFIER_WORDS[qualifier] or ("2 to 3" if qualifier is Qualifier.RANGE else "as given")
+        st.markdown(f"**{ui.md_escape(qualifier.value.replace('_', ' '))}** ({ui.md_escape(example)}): {ui.md_escape(formatting.QUALIFIER_MEANING[qualifier])}")
+    st.markdown("## Intelligence grades (Admiralty code)")
+    st.markdown("Some claims also carry a grade such as B2: a letter for how reliable the source has been, a number for how credible this piece of information is.")
+    cols = st.columns(2)
+    cols[0].dataframe({"Reliability": list(RELIABILITY_GRADES), "Meaning": list(RELIABILITY_GRADES.values())}, hide_index=True)
+    cols[1].dataframe({"Credibility": list(CREDIBILITY_GRADES), "Meaning": list(CREDIBILITY_GRADES.values())}, hide_index=True)
+
+
+def render() -> None:
+    if not embedded:
+        nav()
+    if figure_id is not None:
+        figure_view(figure_id)
+    elif view == "catalogue":
+        catalogue_view()
+    elif view == "ratings":
+        ratings_view()
+    else:
+        home()
+
+
+# One page whose views are chosen by the URL, so every view is a permalink.
+PAGE = st.Page(render, title="Figures", icon=":material/bar_chart:", default=True)
+st.navigation([PAGE], position="hidden").run()

@@ -1,0 +1,114 @@
+"""Keep the current catalogue of a file, reloading only when the file changes.
+
+One :class:`CatalogueStore` per catalogue path is shared by every reader
+session of the app (through ``st.cache_resource``). It stats the file on each
+request, reloads when the modification time or size changed, and keeps the
+last good catalogue when the file disappears or breaks, so a deploy or an
+editor's save never takes the page down.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from figures import exports, frames
+from figures.loader import load
+from figures.model import Catalogue
+
+SETTLE_SECONDS = 0.05
+"""How long a file's size and mtime must stay still before a fresh save is read."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One loaded version of the catalogue, with everything derived from it built once."""
+
+    catalogue: Catalogue
+    stamp: tuple[int, int]
+    loaded_at: float = field(default_factory=time.time)
+
+    @cached_property
+    def figures_frame(self) -> pd.DataFrame:
+        """One row per figure, for search and filters."""
+        return frames.figures_frame(self.catalogue)
+
+    @cached_property
+    def csv(self) -> bytes:
+        """The whole catalogue as the tidy CSV."""
+        return exports.catalogue_csv(self.catalogue)
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the app shows: the snapshot to serve (if any) and a notice about the file."""
+
+    snapshot: Snapshot | None
+    notice: str | None = None
+
+
+class CatalogueStore:
+    """Thread-safe holder of the current and last good catalogue of one file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._current: Snapshot | None = None
+        self._last_good: Snapshot | None = None
+
+    def status(self) -> Status:
+        """Return what to serve now, reloading the file if it changed."""
+        with self._lock:
+            try:
+                stamp = _stable_stamp(self.path)
+            except FileNotFoundError:
+                return self._fallback(f"The catalogue file {self.path} is missing")
+            except OSError as err:
+                return self._fallback(f"The catalogue file {self.path} cannot be read ({err.strerror or err})")
+            if self._current is None or self._current.stamp != stamp:
+                try:
+                    catalogue = load(self.path)
+                except OSError as err:
+                    return self._fallback(f"The catalogue file {self.path} cannot be read ({err.strerror or err})")
+                if _stable_stamp_or_none(self.path) != stamp:
+                    return self._fallback(f"The catalogue file {self.path} changed while it was read")
+                self._current = Snapshot(catalogue, stamp)
+                if catalogue.figures or not catalogue.problems:
+                    self._last_good = self._current
+            current = self._current
+            if not current.catalogue.figures and current.catalogue.problems:
+                return self._fallback(f"The catalogue file {self.path} is broken ({len(current.catalogue.problems)} problem(s))", current)
+            return Status(current)
+
+    def _fallback(self, reason: str, broken: Snapshot | None = None) -> Status:
+        good = self._last_good
+        if good is None:
+            return Status(broken, f"{reason}; there is no earlier version to show.")
+        when = time.strftime("%H:%M:%S", time.localtime(good.loaded_at))
+        return Status(good, f"{reason}; showing the last good version, loaded at {when}.")
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return (info.st_mtime_ns, info.st_size)
+
+
+def _stable_stamp(path: Path) -> tuple[int, int]:
+    """The file's (mtime, size), waiting briefly while a save is still in progress."""
+    stamp = _stamp(path)
+    if time.time_ns() - stamp[0] < SETTLE_SECONDS * 1e9:
+        time.sleep(SETTLE_SECONDS)
+        stamp = _stamp(path)
+    return stamp
+
+
+def _stable_stamp_or_none(path: Path) -> tuple[int, int] | None:
+    try:
+        return _stamp(path)
+    except OSError:
+        return None

@@ -1,0 +1,124 @@
+"""Page pieces for the Streamlit app: cards, badges, tables, notices.
+
+Every string that comes from the catalogue or the URL goes through
+:func:`md_escape` before it reaches markdown, so data can never add links,
+colours, LaTeX or HTML to the page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from figures import charts, formatting
+from figures.model import Catalogue, Confidence, Figure
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~&=^\"'])")
+_BADGE_ICONS = {
+    Confidence.CONFIRMED: ":material/verified:",
+    Confidence.REPORTED: ":material/article:",
+    Confidence.CLAIMED: ":material/campaign:",
+    Confidence.UNVERIFIED: ":material/help:",
+}
+
+
+def md_escape(text: object) -> str:
+    """Escape text for Streamlit markdown: every markdown, directive and LaTeX character is literal.
+
+    Newlines become spaces so data cannot start a new block.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def badge(confidence: Confidence, reason: str | None = None) -> None:
+    """The confidence badge: a word and an icon, never colour alone; the reason on hover."""
+    help_text = md_escape(reason) if reason else md_escape(formatting.CONFIDENCE_MEANING[confidence])
+    st.badge(formatting.CONFIDENCE_LABELS[confidence], icon=_BADGE_ICONS[confidence], color=formatting.CONFIDENCE_COLOURS[confidence], help=help_text)
+
+
+def figure_card(figure: Figure, catalogue: Catalogue, page: st.Page | None, *, compact: bool = False) -> None:
+    """One figure as a card: headline number, badge, reason, attribution, quote, chart.
+
+    With ``page``, the card ends with a permalink to ``?figure=<id>`` on that page.
+    """
+    summary = formatting.confidence_summary(figure)
+    notes = [c.confidence_note for c in figure.claims if c.confidence is summary]
+    with st.container(border=True):
+        st.markdown(f"#### {md_escape(figure.title)}")
+        st.markdown(f"## {md_escape(formatting.headline(figure))}")
+        badge(summary, notes[0] if notes else None)
+        if notes:
+            st.caption(f"**Why {formatting.CONFIDENCE_LABELS[summary].lower()}:** {md_escape(notes[0])}")
+        for line in _attributions(figure, catalogue):
+            st.caption(md_escape(line))
+        if not compact:
+            for quote in dict.fromkeys(c.quote for c in figure.claims):
+                st.markdown(f"> {md_escape(quote)}")
+            chart_with_data(figure, catalogue)
+        if page is not None:
+            st.page_link(page, label="Permalink, sources and downloads", icon=":material/link:", query_params={"figure": figure.id})
+
+
+def chart_with_data(figure: Figure, catalogue: Catalogue) -> None:
+    """The figure's chart (house theme, no Streamlit restyling) and its data one click away."""
+    chart = charts.figure_chart(figure, catalogue)
+    st.altair_chart(chart, theme=None, width="stretch")
+    with st.expander("Show the data behind this chart"):
+        st.dataframe(charts.chart_data(figure, catalogue), hide_index=True, width="stretch")
+
+
+def claims_table(figure: Figure, catalogue: Catalogue) -> None:
+    """Every claim of a figure in one table, with source links where the catalogue has them."""
+    rows = []
+    for claim in sorted(figure.claims, key=lambda c: c.as_of):
+        source = catalogue.sources.get(claim.source)
+        rows.append({
+            "Value": formatting.claim_value(claim, figure.unit),
+            "Qualifier": claim.qualifier.value.replace("_", " "),
+            "As of": claim.as_of.label,
+            "Claimant": claim.claimant,
+            "Source": formatting.source_label(source) if source else claim.source,
+            "Link": source.url if source and source.url else None,
+            "Via": ", ".join(catalogue.sources[v].name for v in claim.via if v in catalogue.sources),
+            "Quote": claim.quote,
+            "Confidence": formatting.CONFIDENCE_LABELS[claim.confidence],
+            "Why": claim.confidence_note,
+        })
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        column_config={"Link": st.column_config.LinkColumn("Link", display_text="open source")},
+    )
+
+
+def problems_notice(catalogue: Catalogue) -> None:
+    """A notice for editors listing every skipped entry with its file:line message."""
+    if not catalogue.problems:
+        return
+    st.warning(
+        f"{len(catalogue.problems)} problem(s) in the catalogue file: the entries they affect are not shown. "
+        "Editors: fix them and save; the page updates on the next refresh.",
+        icon=":material/edit_note:",
+    )
+    with st.expander("Problems for editors"):
+        st.code("\n".join(str(p) for p in catalogue.problems), language=None, wrap_lines=True)
+
+
+def story_header(catalogue: Catalogue, story_id: str) -> None:
+    """The story a set of figures comes from: title, publisher, date, link when known."""
+    story = catalogue.stories.get(story_id)
+    if story is None:
+        return
+    st.markdown(f"# {md_escape(story.title)}")
+    st.caption(md_escape(f"{story.publisher} · {story.published.label}"))
+    if story.note:
+        st.caption(md_escape(story.note))
+    if story.url:
+        st.link_button("Read the story", story.url)
+
+
+def _attributions(figure: Figure, catalogue: Catalogue) -> list[str]:
+    return list(dict.fromkeys(formatting.attribution(c, catalogue) for c in figure.claims))

@@ -1,0 +1,121 @@
+"""The app through Streamlit's AppTest: every view, bad URLs and a broken catalogue."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from figures.loader import load
+
+ROOT = Path(__file__).parents[1]
+DATA = ROOT / "data" / "figures.yaml"
+CATALOGUE = load(DATA)
+
+
+def run_app(monkeypatch, data: Path = DATA, **params: str) -> AppTest:
+    monkeypatch.setenv("FIGURES_DATA", str(data))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return "\n".join(parts)
+
+
+def specs(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart")]
+
+
+def test_home_shows_story_and_every_figure_in_story_order(monkeypatch):
+    at = run_app(monkeypatch)
+    body = texts(at)
+    assert "Is Russia eyeing US weapons in its war against Ukraine" in body.replace("\\", "")
+    positions = [body.replace("\\", "").find(f.title) for f in CATALOGUE.figures]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+    assert len(specs(at)) >= len(CATALOGUE.figures)
+
+
+@pytest.mark.parametrize(
+    ("text"),
+    ["more than $7bn", "about 900 vehicles", "as many as 42,000 pieces", "2 to 3 strikes", "900 → 119 missiles (−87%)"],
+)
+def test_home_writes_headlines_as_a_journalist_would(monkeypatch, text):
+    at = run_app(monkeypatch)
+    assert text in texts(at).replace("\\", "")
+
+
+def test_every_card_has_a_badge_and_attribution(monkeypatch):
+    at = run_app(monkeypatch)
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert len(badges) >= len(CATALOGUE.figures)
+    assert all(any(label in b for label in ("Reported", "Claimed", "Confirmed", "Unverified")) for b in badges)
+    body = texts(at).replace("\\", "")
+    assert "Claimed by Government of Ukraine · via Firstpost, January 2023" in body
+    assert "According to US Department of Defense report · via CNN" in body
+
+
+def test_figure_view_shows_every_claim_in_a_table(monkeypatch):
+    at = run_app(monkeypatch, figure="russia-iskander-stock")
+    tables = at.dataframe
+    assert tables, "no claims table"
+    claims = tables[-1].value
+    assert list(claims["Value"]) == ["900 missiles", "119 missiles"]
+    assert set(claims["Confidence"]) == {"Claimed"}
+    assert len(specs(at)) == 1
+
+
+@pytest.mark.parametrize("bad", ["no-such-figure", "<script>alert(1)</script>", "../../etc/passwd", "x" * 10_000, ""])
+def test_unknown_figure_gets_a_calm_message_and_nothing_echoed(monkeypatch, bad):
+    at = run_app(monkeypatch, figure=bad)
+    assert any("could not find that figure" in i.value for i in at.info)
+    if bad:
+        assert bad not in texts(at)
+
+
+def test_catalogue_search_narrows_results(monkeypatch):
+    at = run_app(monkeypatch, view="catalogue")
+    assert f"{len(CATALOGUE.figures)} of {len(CATALOGUE.figures)} figures" in texts(at)
+    at.text_input[0].input("iskander").run()
+    assert "1 of 10 figures" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("label", "choice", "expected"),
+    [("Confidence", "claimed", 3), ("Claimant", "Government of Ukraine", 1), ("Topic", "Russian arms stocks", 4)],
+)
+def test_catalogue_filters_narrow_results(monkeypatch, label, choice, expected):
+    at = run_app(monkeypatch, view="catalogue")
+    widget = next(m for m in at.multiselect if m.label == label)
+    widget.select(choice).run()
+    assert f"{expected} of 10 figures" in texts(at)
+
+
+def test_ratings_page_explains_every_level(monkeypatch):
+    at = run_app(monkeypatch, view="ratings")
+    body = texts(at).replace("\\", "")
+    for word in ("official record", "credible outlet", "interested party", "Anonymous"):
+        assert word in body
+
+
+def test_broken_catalogue_still_shows_valid_figures_and_lists_problems(monkeypatch, tmp_path):
+    text = DATA.read_text(encoding="utf-8").replace("qualifier: at_most", "qualifer: at_most")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text, encoding="utf-8")
+    at = run_app(monkeypatch, data=broken)
+    assert any("problem(s) in the catalogue file" in w.value for w in at.warning)
+    problems = "\n".join(c.value for c in at.code)
+    assert f"{broken}:" in problems and "did you mean 'qualifier'" in problems
+    assert len(specs(at)) >= len(CATALOGUE.figures) - 1
+
+
+def test_missing_catalogue_shows_a_message_not_a_traceback(monkeypatch, tmp_path):
+    at = run_app(monkeypatch, data=tmp_path / "absent.yaml")
+    assert any("No figures can be shown" in e.value for e in at.error)

@@ -1,0 +1,371 @@
+"""Charts: every figure is drawn in its shape, truthfully qualified, attributed, and renders offline."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import altair as alt
+import pytest
+import vl_convert as vlc
+
+from figures import charts, formatting, loader, units
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = loader.load(ROOT / "data" / "figures.yaml")
+FIGURE_IDS = [f.id for f in CATALOGUE.figures]
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+HEAD = """
+sources:
+  kyiv-post:
+    name: Kyiv Post
+    kind: news report
+    published: 2022-12
+  tass:
+    name: TASS
+    kind: news report
+    published: 2022-12
+  times:
+    name: The Times
+    kind: news report
+    published: 2023-01
+stories:
+  test-story:
+    title: A story for chart tests
+    publisher: Test Desk
+    published: 2023-01
+figures:
+"""
+
+
+def figure_yaml(figure_id: str, unit: str, claims: list[dict], topic: str = "war") -> str:
+    """One figure in catalogue YAML; each claim gives value (or low/high), qualifier, as_of, claimant and source."""
+    lines = [f"  - id: {figure_id}", f"    title: Test figure {figure_id}", f"    unit: {unit}",
+             "    story: test-story", f"    topic: {topic}", "    claims:"]
+    for claim in claims:
+        numbers = [f"value: {claim['value']}"] if "value" in claim else [f"low: {claim['low']}", f"high: {claim['high']}"]
+        lines.append(f"      - {numbers[0]}")
+        lines.extend(f"        {n}" for n in numbers[1:])
+        lines += [
+            f"        qualifier: {claim.get('qualifier', 'exact')}",
+            f"        as_of: {claim.get('as_of', '2022-12')}",
+            f"        claimant: {claim['claimant']}",
+            f"        source: {claim['source']}",
+            "        quote: \"A quote.\"",
+            f"        confidence: {claim.get('confidence', 'claimed')}",
+            "        confidence_note: A test note.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def catalogue(*figures: str):
+    cat = loader.load_text(HEAD + "".join(figures))
+    assert cat.ok, [str(p) for p in cat.problems]
+    return cat
+
+
+COMPETING = catalogue(figure_yaml("soldiers-killed", "person", [
+    {"value": 100000, "qualifier": "more_than", "claimant": "Government of Ukraine", "source": "kyiv-post"},
+    {"value": 5937, "claimant": "Russian Ministry of Defence", "source": "tass"},
+]))
+MIXED = catalogue(
+    figure_yaml("war-planned", "day", [{"value": 30, "claimant": "A", "source": "times"}]),
+    figure_yaml("war-so-far", "week", [{"value": 4, "qualifier": "approximately", "claimant": "B", "source": "times"}]),
+    figure_yaml("spend-usd", "USD", [{"value": 5000000, "claimant": "C", "source": "times"}]),
+    figure_yaml("spend-usd-2", "USD", [{"value": 7000000, "qualifier": "at_least", "claimant": "C", "source": "times"}]),
+    figure_yaml("spend-gbp", "GBP", [{"value": 4000000, "claimant": "D", "source": "times"}]),
+    figure_yaml("tanks", "vehicle", [{"value": 300, "claimant": "E", "source": "times"}]),
+)
+
+
+# -- walking a Vega-Lite spec --------------------------------------------------------------
+
+DATASETS: dict[str, list[dict]] = {}
+
+
+def spec_of(chart: alt.TopLevelMixin) -> dict:
+    spec = chart.to_dict()
+    DATASETS.update(spec.get("datasets", {}))
+    return spec
+
+
+def mark_type(layer: dict) -> str:
+    mark = layer["mark"]
+    return mark if isinstance(mark, str) else mark["type"]
+
+
+def layers(spec: dict, mark: str | None = None) -> list[dict]:
+    return [lay for lay in spec["layer"] if mark is None or mark_type(lay) == mark]
+
+
+def values(layer: dict) -> list[dict]:
+    """A layer's rows; Altair moves inline data shared by several layers to the top-level ``datasets``."""
+    data = layer["data"]
+    return data["values"] if "values" in data else DATASETS[data["name"]]
+
+
+def field(layer: dict, channel: str) -> str | None:
+    return layer.get("encoding", {}).get(channel, {}).get("field")
+
+
+def foot_text(spec: dict) -> str:
+    """The source line drawn at the chart's foot (a text mark with fixed lines), unwrapped."""
+    feet = [lay["mark"]["text"] for lay in layers(spec, "text") if isinstance(lay["mark"].get("text"), list)]
+    assert len(feet) == 1
+    return " ".join(feet[0])
+
+
+def title_text(spec: dict) -> str:
+    text = spec["title"]["text"]
+    return " ".join(text) if isinstance(text, list) else text
+
+
+def drawn_labels(spec: dict) -> list[str]:
+    return [row["label"] for lay in layers(spec, "text") if field(lay, "text") == "label" for row in values(lay)]
+
+
+def svg_text(svg: str) -> str:
+    """Every piece of text in an SVG in document order, joined by single spaces."""
+    pieces = [html.unescape(p).strip() for p in re.findall(r">([^<>]+)<", svg)]
+    return " ".join(p for p in pieces if p)
+
+
+# -- every figure ------------------------------------------------------------------------------
+
+def test_the_catalogue_under_test_loads_without_problems():
+    assert CATALOGUE.ok, [str(p) for p in CATALOGUE.problems]
+    assert len(FIGURE_IDS) >= 10
+
+
+@pytest.mark.parametrize("figure_id", FIGURE_IDS)
+@pytest.mark.parametrize("width", [640, None])
+def test_every_chart_has_title_source_line_and_a_description_stating_the_numbers(figure_id, width):
+    figure = CATALOGUE.figure(figure_id)
+    spec = spec_of(charts.figure_chart(figure, CATALOGUE, width=width))
+    assert title_text(spec) == figure.title
+    assert foot_text(spec) == formatting.source_line(figure, CATALOGUE)
+    assert spec["description"].startswith(figure.title)
+    for claim in figure.claims:
+        assert formatting.claim_value(claim, figure.unit) in spec["description"]
+        assert claim.claimant in spec["description"]
+    assert spec["width"] == (width or "container")
+
+
+@pytest.mark.parametrize("figure_id", FIGURE_IDS)
+def test_every_chart_uses_only_inline_data(figure_id):
+    text = json.dumps(spec_of(charts.figure_chart(CATALOGUE.figure(figure_id), CATALOGUE)))
+    assert '"url"' not in text
+
+
+@pytest.mark.parametrize(("figure_id", "label"), [
+    ("us-equipment-left-value", "more than $7bn"),
+    ("night-vision-equipment-left", "as many as 42,000 pieces"),
+    ("combat-vehicles-left", "about 900 vehicles"),
+    ("russia-cruise-missile-mass-strikes", "2 to 3 strikes"),
+    ("humvees-left", "23,825 vehicles"),
+    ("russian-guns-firing-days", "about 300 days"),
+])
+def test_the_qualifier_is_written_in_the_chart_label_not_flattened(figure_id, label):
+    spec = spec_of(charts.figure_chart(CATALOGUE.figure(figure_id), CATALOGUE))
+    assert drawn_labels(spec) == [label]
+
+
+@pytest.mark.parametrize("figure_id", FIGURE_IDS)
+def test_tooltips_carry_claimant_date_qualifier_meaning_and_confidence(figure_id):
+    spec = spec_of(charts.figure_chart(CATALOGUE.figure(figure_id), CATALOGUE))
+    with_tooltips = [lay for lay in spec["layer"] if "tooltip" in lay.get("encoding", {})]
+    assert with_tooltips
+    for lay in with_tooltips:
+        fields = {t["field"] for t in lay["encoding"]["tooltip"]}
+        assert {"claimant", "as_of", "exactness", "confidence"} <= fields
+        assert all(row["exactness"] in formatting.QUALIFIER_MEANING.values() for row in values(lay))
+
+
+# -- the shapes ----------------------------------------------------------------------------------
+
+def test_more_than_draws_an_open_ended_arrow_past_the_value_to_the_axis_end():
+    spec = spec_of(charts.figure_chart(CATALOGUE.figure("us-equipment-left-value"), CATALOGUE))
+    arrow = [lay for lay in layers(spec, "rule") if field(lay, "x2") == "open_end"]
+    assert len(arrow) == 1
+    row = values(arrow[0])[0]
+    assert row["end"] == 7_000_000_000 and row["open_end"] > row["end"]
+    assert arrow[0]["encoding"]["x"]["scale"]["domain"][1] == row["open_end"]
+    heads = [lay for lay in layers(spec, "point") if lay["mark"].get("shape") == "triangle-right"]
+    assert heads and field(heads[0], "x") == "open_end"
+
+
+def test_more_than_point_is_open_and_at_least_point_is_filled():
+    spec = spec_of(charts.figure_chart(MIXED.figure("spend-usd-2"), MIXED))
+    arrow = [lay for lay in layers(spec, "rule") if field(lay, "x2") == "open_end"]
+    assert arrow, "at least is open-ended too"
+    point = next(lay for lay in layers(spec, "point") if field(lay, "x") == "point")
+    assert point["encoding"]["fill"]["condition"]["test"] == "datum.qualifier == 'more_than'"
+    assert values(point)[0]["qualifier"] == "at_least"
+
+
+def test_as_many_as_draws_a_line_up_to_a_cap_and_no_open_end():
+    spec = spec_of(charts.figure_chart(CATALOGUE.figure("night-vision-equipment-left"), CATALOGUE))
+    caps = layers(spec, "tick")
+    assert len(caps) == 1 and values(caps[0])[0]["end"] == 42000
+    assert not [lay for lay in spec["layer"] if field(lay, "x2") == "open_end"]
+
+
+def test_approximately_draws_a_dashed_pale_band_and_a_point():
+    spec = spec_of(charts.figure_chart(CATALOGUE.figure("combat-vehicles-left"), CATALOGUE))
+    band = [lay for lay in layers(spec, "bar") if "strokeDash" in lay["mark"]]
+    assert len(band) == 1 and values(band[0])[0]["end"] == 900
+    assert any(field(lay, "x") == "point" for lay in layers(spec, "point"))
+
+
+def test_range_draws_a_bar_from_low_to_high():
+    spec = spec_of(charts.figure_chart(CATALOGUE.figure("russia-cruise-missile-mass-strikes"), CATALOGUE))
+    bars = [lay for lay in layers(spec, "bar") if field(lay, "x") == "start" and field(lay, "x2") == "end"]
+    rows = [row for lay in bars for row in values(lay)]
+    assert [(r["start"], r["end"]) for r in rows] == [(2, 3)]
+    assert bars[0]["encoding"]["x"]["scale"]["domain"][0] == 0
+
+
+@pytest.mark.parametrize("figure_id", ["us-equipment-left-value", "humvees-left", "russia-cruise-missile-mass-strikes",
+                                       "night-vision-equipment-left"])
+def test_the_value_axis_starts_at_zero_for_counts_and_money(figure_id):
+    spec = spec_of(charts.figure_chart(CATALOGUE.figure(figure_id), CATALOGUE))
+    scales = [lay["encoding"]["x"]["scale"] for lay in spec["layer"] if "scale" in lay.get("encoding", {}).get("x", {})]
+    assert scales and all(s["domain"][0] == 0 and s["zero"] is True for s in scales)
+
+
+def test_a_share_is_drawn_against_the_whole_hundred_percent():
+    spec = spec_of(charts.figure_chart(CATALOGUE.figure("us-weapons-share-left"), CATALOGUE))
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 100]
+    assert values(spec["layer"][0])[0]["end"] == 100
+
+
+def test_claims_at_different_dates_make_a_series_in_time_order_with_the_change_labelled():
+    figure = CATALOGUE.figure("russia-iskander-stock")
+    spec = spec_of(charts.figure_chart(figure, CATALOGUE))
+    line = layers(spec, "line")
+    assert len(line) == 1
+    points = values(line[0])
+    assert [p["date"] for p in points] == ["2022-02-15", "2022-11-15"]
+    assert [p["value"] for p in points] == [900, 119]
+    assert line[0]["encoding"]["x"]["type"] == "temporal"
+    changes = [row["change"] for lay in layers(spec, "text") if field(lay, "text") == "change" for row in values(lay)]
+    assert changes == ["−87%"]
+    axis = line[0]["encoding"]["x"]["axis"]
+    assert "February 2022" in axis["labelExpr"] and "November 2022" in axis["labelExpr"]
+    assert "−87%" in spec["description"]
+
+
+def test_two_sources_disagreeing_at_one_date_are_drawn_side_by_side_naming_both():
+    figure = COMPETING.figure("soldiers-killed")
+    assert formatting.is_competing(figure)
+    spec = spec_of(charts.figure_chart(figure, COMPETING))
+    assert not layers(spec, "line")
+    names = [" ".join(row["name"]) for lay in layers(spec, "text") if field(lay, "text") == "name" for row in values(lay)]
+    assert len(names) == 2
+    assert names[0].startswith("Government of Ukraine") and names[1].startswith("Russian Ministry of Defence")
+    assert sorted(drawn_labels(spec)) == ["5,937 people", "more than 100,000 people"]
+    rows = {row["row"] for lay in spec["layer"] for row in values(lay) if "row" in row}
+    assert len(rows) == 2, "one row per claimant"
+    assert "Government of Ukraine" in spec["description"] and "Russian Ministry of Defence" in spec["description"]
+    assert "Kyiv Post" in foot_text(spec) and "TASS" in foot_text(spec)
+
+
+def test_chart_data_has_one_row_per_claim_in_date_order_with_words_and_numbers():
+    frame = charts.chart_data(CATALOGUE.figure("russia-iskander-stock"), CATALOGUE)
+    assert list(frame.columns[:8]) == ["claimant", "as_of", "value", "low", "high", "qualifier", "label", "confidence"]
+    assert frame["as_of"].tolist() == ["February 2022", "November 2022"]
+    assert frame["value"].tolist() == [900, 119]
+    assert frame["confidence"].tolist() == ["Claimed", "Claimed"]
+    ranged = charts.chart_data(CATALOGUE.figure("russia-cruise-missile-mass-strikes"), CATALOGUE).iloc[0]
+    assert (ranged["low"], ranged["high"], ranged["qualifier"], ranged["label"]) == (2, 3, "range", "2 to 3 strikes")
+
+
+# -- comparisons ------------------------------------------------------------------------------------
+
+def test_thirty_days_and_about_three_hundred_days_share_one_axis():
+    figures = [CATALOGUE.figure("russia-planned-war-length"), CATALOGUE.figure("russian-guns-firing-days")]
+    spec = spec_of(charts.comparison_chart(figures, CATALOGUE))
+    rows = {" ".join(row["name"]): row for lay in spec["layer"] for row in values(lay) if "name" in row}
+    assert rows["Length of the war Putin planned for"]["end"] == 30
+    assert rows["Days the Russian guns had been firing"]["end"] == 300
+    assert sorted(drawn_labels(spec)) == ["30 days", "about 300 days"]
+    assert "30 days" in spec["description"] and "about 300 days" in spec["description"]
+    assert "Admiral Sir Tony Radakin" in foot_text(spec)
+
+
+def test_weeks_are_converted_to_days_before_they_are_compared():
+    spec = spec_of(charts.comparison_chart([MIXED.figure("war-planned"), MIXED.figure("war-so-far")], MIXED))
+    rows = {" ".join(row["name"]): row for lay in spec["layer"] for row in values(lay) if "name" in row}
+    assert rows["Test figure war-so-far"]["end"] == pytest.approx(28)
+    assert rows["Test figure war-so-far"]["label"] == "about 4 weeks (= 28 days)"
+    assert rows["Test figure war-planned"]["end"] == 30
+
+
+@pytest.mark.parametrize(("first", "second"), [("spend-usd", "tanks"), ("spend-usd", "spend-gbp"), ("war-planned", "tanks")])
+def test_figures_of_different_dimensions_or_currencies_never_share_an_axis(first, second):
+    with pytest.raises(units.UnitError, match="cannot compare"):
+        charts.comparison_chart([MIXED.figure(first), MIXED.figure(second)], MIXED)
+
+
+def test_a_comparison_with_fewer_than_two_drawable_values_returns_none():
+    both = catalogue(
+        figure_yaml("disputed", "person", [{"value": 10, "claimant": "A", "source": "times"}, {"value": 20, "claimant": "B", "source": "tass"}]),
+        figure_yaml("lone", "person", [{"value": 5, "claimant": "C", "source": "times"}]),
+    )
+    assert charts.comparison_chart([both.figure("disputed"), both.figure("lone")], both) is None
+
+
+def test_comparison_groups_share_one_dimension_and_never_mix_currencies():
+    groups = charts.comparison_groups(MIXED, "test-story")
+    as_ids = [sorted(f.id for f in g) for g in groups]
+    assert ["spend-usd", "spend-usd-2"] in as_ids
+    assert ["war-planned", "war-so-far"] in as_ids
+    assert not any("spend-gbp" in ids or "tanks" in ids for ids in as_ids), "a lone currency or count has nothing to compare with"
+    for group in groups:
+        assert len(group) >= 2 and units.same_dimension([f.unit for f in group])
+
+
+def test_comparison_groups_of_the_real_story_pair_the_equipment_counts_and_the_durations():
+    as_ids = [[f.id for f in g] for g in charts.comparison_groups(CATALOGUE, "russia-taliban-us-weapons")]
+    assert ["humvees-left", "combat-vehicles-left", "night-vision-equipment-left"] in as_ids
+    assert ["russia-planned-war-length", "russian-guns-firing-days"] in as_ids
+    assert ["us-equipment-left-value", "us-ammunition-left-value"] in as_ids
+    assert charts.comparison_groups(CATALOGUE, "no-such-story") == []
+
+
+# -- theme -----------------------------------------------------------------------------------------
+
+def test_register_theme_is_idempotent_and_leaves_the_house_theme_enabled():
+    charts.register_theme()
+    charts.register_theme()
+    assert alt.theme.active == charts.THEME_NAME
+    assert alt.theme.names().count(charts.THEME_NAME) == 1
+    spec = spec_of(charts.figure_chart(CATALOGUE.figure("humvees-left"), CATALOGUE))
+    assert spec["config"]["font"] == charts.FONT
+    assert spec["config"]["range"]["category"][0] == charts.OKABE_ITO[0]
+
+
+# -- rendering offline -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("figure_id", FIGURE_IDS)
+@pytest.mark.parametrize("width", [320, 900])
+def test_every_figure_renders_to_svg_with_its_source_line_and_to_png(figure_id, width):
+    figure = CATALOGUE.figure(figure_id)
+    chart = charts.figure_chart(figure, CATALOGUE, width=width)
+    svg = vlc.vegalite_to_svg(chart.to_json())
+    text = svg_text(svg)
+    assert formatting.source_line(figure, CATALOGUE) in text
+    assert figure.title in text
+    png = vlc.vegalite_to_png(chart.to_json(), scale=2)
+    assert png.startswith(PNG_MAGIC)
+
+
+@pytest.mark.parametrize("group", charts.comparison_groups(CATALOGUE, "russia-taliban-us-weapons"), ids=lambda g: g[0].id)
+def test_every_comparison_of_the_story_renders(group):
+    chart = charts.comparison_chart(group, CATALOGUE, width=480)
+    assert vlc.vegalite_to_png(chart.to_json(), scale=2).startswith(PNG_MAGIC)
+    svg = vlc.vegalite_to_svg(chart.to_json())
+    assert all(f.title in svg_text(svg) for f in group)

@@ -1,0 +1,90 @@
+"""The app's catalogue store: reload on change, keep the last good version on faults."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from figures.store import CatalogueStore
+
+DATA = Path(__file__).parents[1] / "data" / "figures.yaml"
+
+
+@pytest.fixture
+def catalogue_file(tmp_path: Path) -> Path:
+    path = tmp_path / "figures.yaml"
+    shutil.copy(DATA, path)
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    return path
+
+
+def _touch(path: Path, text: str, when_ns: int) -> None:
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(when_ns, when_ns))
+
+
+def test_same_file_version_is_loaded_once(catalogue_file):
+    store = CatalogueStore(catalogue_file)
+    first = store.status().snapshot
+    assert store.status().snapshot is first
+    assert len(first.catalogue.figures) == 10
+
+
+def test_an_edit_shows_on_the_next_request(catalogue_file):
+    store = CatalogueStore(catalogue_file)
+    before = store.status().snapshot
+    text = catalogue_file.read_text(encoding="utf-8").replace("title: Humvees left in Afghanistan", "title: Humvees abandoned in Afghanistan")
+    _touch(catalogue_file, text, 2_000_000_000)
+    after = store.status().snapshot
+    assert after is not before
+    assert after.catalogue.figure("humvees-left").title == "Humvees abandoned in Afghanistan"
+
+
+def test_missing_file_serves_last_good_version_with_a_notice(catalogue_file):
+    store = CatalogueStore(catalogue_file)
+    good = store.status().snapshot
+    catalogue_file.unlink()
+    status = store.status()
+    assert status.snapshot is good
+    assert "is missing" in status.notice and "last good version" in status.notice
+
+
+def test_broken_file_serves_last_good_version_and_says_it_is_broken(catalogue_file):
+    store = CatalogueStore(catalogue_file)
+    good = store.status().snapshot
+    _touch(catalogue_file, "sources: [\n", 3_000_000_000)
+    status = store.status()
+    assert status.snapshot is good
+    assert "is broken" in status.notice
+
+
+def test_truncated_file_is_never_served_as_complete(catalogue_file):
+    store = CatalogueStore(catalogue_file)
+    store.status()
+    text = catalogue_file.read_text(encoding="utf-8")
+    cut = text[: text.index("- id: russia-iskander-stock") + 60]
+    _touch(catalogue_file, cut, 4_000_000_000)
+    status = store.status()
+    served = status.snapshot.catalogue
+    assert served.problems or status.notice, "a truncated file was served without any problem or notice"
+    assert served.figure("russia-iskander-stock") is None or status.notice
+
+
+def test_partial_failure_serves_every_good_figure(catalogue_file):
+    store = CatalogueStore(catalogue_file)
+    text = catalogue_file.read_text(encoding="utf-8").replace("unit: piece", "unit: pieces of eight $")
+    _touch(catalogue_file, text, 5_000_000_000)
+    status = store.status()
+    catalogue = status.snapshot.catalogue
+    assert len(catalogue.figures) == 9
+    assert catalogue.figure("night-vision-equipment-left") is None
+    assert any("unit" in p.message for p in catalogue.problems)
+
+
+def test_no_file_and_no_earlier_version_has_nothing_to_serve(tmp_path):
+    status = CatalogueStore(tmp_path / "absent.yaml").status()
+    assert status.snapshot is None
+    assert "no earlier version" in status.notice
