@@ -78,7 +78,10 @@ def export_csv(path: str | None, output: str | None) -> None:
         click.echo(f"skipped: {problem}", err=True)
     data = exports.EXPORTERS["csv"](catalogue, None)
     if output:
-        Path(output).write_bytes(data)
+        try:
+            Path(output).write_bytes(data)
+        except OSError as err:
+            raise click.UsageError(f"{output}: cannot be written ({err.strerror or err}); check that its folder exists and is writable") from None
         click.echo(f"wrote {catalogue.claim_count} claims to {output}", err=True)
     else:
         sys.stdout.buffer.write(data)

@@ -74,8 +74,9 @@ def number(value: float, unit: str, compact: bool = True) -> str:
     if info.is_currency:
         code = info.name
         symbol = CURRENCY_SYMBOLS.get(code)
-        digits = _compact(value) if compact else _plain(value)
-        return f"{symbol}{digits}" if symbol else f"{digits} {code}"
+        digits = _compact(abs(value)) if compact else _plain(abs(value))
+        sign = "-" if value < 0 else ""
+        return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {code}"
     if info.name == "percent":
         return f"{_plain(value)}%"
     return f"{_plain(value)} {_unit_word(info.name, value)}"
@@ -177,16 +178,31 @@ def _plain(value: float) -> str:
 
 
 def _compact(value: float) -> str:
-    for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
-        if abs(value) >= size:
-            return f"{_plain(round(value / size, 2))}{suffix}"
-    return _plain(value)
+    if abs(value) < 1e6:
+        return _plain(value)
+    for size, suffix in ((1e6, "m"), (1e9, "bn"), (1e12, "tn")):
+        scaled = round(value / size, 2)
+        if abs(scaled) < 1000 or suffix == "tn":  # after rounding: 999,999,999 is "$1bn", not "$1,000m"
+            return f"{_plain(scaled)}{suffix}"
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _unit_word(name: str, value: float) -> str:
-    word = name.replace("_", " ")
-    if value == 1 or word.endswith("s"):
+    """The unit's name as a noun for ``value``: ``vehicles``, ``people``, ``kilometers per hour``."""
+    head, slash, rest = name.partition(" / ")
+    word = head.replace("_", " ")
+    if value != 1:
+        word = _plural(word)
+    return f"{word} per {rest.replace('_', ' ')}" if slash else word
+
+
+def _plural(word: str) -> str:
+    if word.endswith("s"):
         return word
     if word == "person":
         return "people"
+    if word.endswith(("ch", "sh", "x")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return word[:-1] + "ies"
     return word + "s"

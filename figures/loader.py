@@ -32,7 +32,7 @@ from figures.model import (
     Source,
     Story,
 )
-from figures.reader import ReadProblem, Unreadable, YamlReadError, YMap, YSeq, read_file, read_text
+from figures.reader import REFUSED, ReadProblem, Unreadable, YamlReadError, YMap, YSeq, read_file, read_text
 
 TOP_KEYS = ("sources", "stories", "figures")
 SOURCE_KEYS = ("name", "publisher", "kind", "published", "url", "accessed")
@@ -96,7 +96,8 @@ class _Builder:
     problems: list[Problem] = field(default_factory=list)
 
     def build(self, root: object) -> Catalogue:
-        self._bad_lines = sorted(p.line for p in self.read_problems)
+        # Lines whose entry must be skipped; a syntax error already took its entry out of the text.
+        self._bad_lines = sorted(p.line for p in self.read_problems if not p.removed)
         self.problems.extend(Problem(self.path, p.line, p.message) for p in self.read_problems)
         if not isinstance(root, YMap):
             self.problem(getattr(root, "line", 1), "the file must be a mapping with the keys sources:, stories: and figures:; start each of them at the left margin")
@@ -130,17 +131,18 @@ class _Builder:
             self.problem(top.line(key), f"{key}: must be a mapping of id: fields; write each {key[:-1]} as `some-id:` with its fields indented below")
             return {}
         starts = sorted(node.key_lines.values())
+        section_end = top.section_end(key)
         out = {}
         for record_id, fields in node.items():
             line = node.key_lines[record_id]
             before = len(self.problems)
-            if not self._check_id(record_id, line, key[:-1]):
+            if not self._check_id(record_id, line, key[:-1]) or fields is REFUSED:
                 continue
             if not isinstance(fields, YMap):
                 self.problem(line, f"{key[:-1]} {record_id!r} must be a mapping of fields; indent its fields below the id")
                 continue
             record = make(record_id, _Fields(self, fields, f"{key[:-1]} {record_id!r}", allowed), line)
-            end = _next_start(starts, line)
+            end = min(_next_start(starts, line), section_end)
             if len(self.problems) == before and not self._span_has_read_problem(line, end):
                 out[record_id] = record
         return out
@@ -185,10 +187,13 @@ class _Builder:
             self.problem(top.line("figures"), "figures: must be a list; start each figure with `- id:`")
             return ()
         starts = list(node.item_lines)
+        section_end = top.section_end("figures")
         seen: dict[str, int] = {}
         out = []
         for item, line in zip(node, node.item_lines, strict=False):
             before = len(self.problems)
+            if item is REFUSED:  # already reported by the reader
+                continue
             if not isinstance(item, YMap):
                 self.problem(line, "each figure must be a mapping of fields; start it with `- id: some-id`")
                 continue
@@ -199,7 +204,8 @@ class _Builder:
                 continue
             if figure is not None:
                 seen[figure.id] = item.key_lines.get("id", line)
-            if len(self.problems) == before and not self._span_has_read_problem(line, _next_start(starts, line)):
+            end = min(_next_start(starts, line), section_end)
+            if len(self.problems) == before and not self._span_has_read_problem(line, end):
                 out.append(figure)
         return tuple(out)
 
@@ -233,6 +239,8 @@ class _Builder:
             return ()
         claims = []
         for item, line in zip(node, node.item_lines, strict=False):
+            if item is REFUSED:  # already reported by the reader
+                continue
             if not isinstance(item, YMap):
                 self.problem(line, "each claim must be a mapping of fields; start it with `- value: 123`")
                 continue
@@ -281,7 +289,6 @@ def _next_start(starts: list[int], line: int) -> int:
     return starts[i] if i < len(starts) else 1 << 30
 
 
-
 class _Fields:
     """Reads the fields of one YAML mapping, reporting problems with their lines."""
 
@@ -294,16 +301,26 @@ class _Fields:
                 builder.problem(node.key_lines[key], f"unknown field {key!r} in {what}; {hint}")
 
     def get(self, key: str) -> object:
-        return self.node.get(key)
+        """The value of ``key``; None when absent, or refused by the reader (which reported it)."""
+        value = self.node.get(key)
+        return None if value is REFUSED else value
 
     def line(self, key: str) -> int:
         return self.node.key_lines.get(key, self.node.line)
 
+    def section_end(self, key: str) -> int:
+        """The line of the key after ``key`` in this mapping: where ``key``'s value ends at the latest."""
+        return _next_start(sorted(self.node.key_lines.values()), self.line(key))
+
     def missing(self, key: str, what: str) -> None:
+        if self.node.get(key) is REFUSED:
+            return
         self.b.problem(self.node.line, f"{self.what} has no {key}:; add {key}: with {what}")
 
     def _absent(self, key: str, required: bool, what: str) -> bool:
         value = self.node.get(key)
+        if value is REFUSED:
+            return True
         if value is None:
             if required:
                 if key in self.node:
@@ -430,7 +447,7 @@ class _Fields:
         return f"{value!r} is not defined (or has errors) under {section}:; {hint}add it to {section}: or fix the id"
 
     def text_list(self, key: str) -> tuple[str, ...]:
-        value = self.node.get(key)
+        value = self.get(key)
         if value is None:
             return ()
         if isinstance(value, str):

@@ -7,7 +7,10 @@ process on very deep nesting. This reader walks libyaml's *event* stream
 
 * refuse duplicate keys, aliases, anchors and non-standard tags;
 * cap the file size and the nesting depth before anything is built;
-* keep the line of every mapping key and sequence item for error messages.
+* keep the line of every mapping key and sequence item for error messages;
+* carry on past a mistake: a refused value becomes :data:`REFUSED`, and a
+  syntax error removes only the entry it is in (one source, story or figure)
+  before the text is read again, so every other entry still loads.
 """
 
 from __future__ import annotations
@@ -29,20 +32,47 @@ MAX_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 24
 """Deepest nesting a catalogue needs is 5; anything past this is refused."""
 
+MAX_SYNTAX_ERRORS = 50
+"""Syntax errors recovered from (each costs one more reading of the text) before giving up."""
+
+MAX_PROBLEMS = 1000
+"""Problems collected while reading before the file is refused as a whole."""
+
 _STANDARD = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_STANDARD + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)\Z")
 _PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?\Z")
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_TOP_KEY = re.compile(r"[^\s#\-]|-[^\s-]")
+_CONTEXT_LINE = ("while scanning a quoted scalar", "while parsing a quoted scalar", "while parsing a flow", "while scanning a simple key")
+"""Syntax errors whose *context* mark (where the thing began) is the line to show, not where the parser gave up."""
 
 
 @dataclass(frozen=True)
 class ReadProblem:
-    """One thing wrong with the YAML itself, at a 1-based line."""
+    """One thing wrong with the YAML itself, at a 1-based line.
+
+    ``removed`` is True when the entry holding the line was taken out of the
+    text before it was read (a syntax error): nothing else needs skipping.
+    """
 
     line: int
     message: str
+    removed: bool = False
+
+
+class _Refused:
+    """The value of a node the reader refused (a tag, an alias, too deep); the problem is already reported."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<refused>"
+
+
+REFUSED = _Refused()
 
 
 class YMap(dict):
@@ -103,56 +133,178 @@ def read_file(path: Path) -> tuple[object, list[ReadProblem]]:
 
 
 def read_bytes(data: bytes) -> tuple[object, list[ReadProblem]]:
-    """Decode and read YAML bytes; see :func:`read_file`."""
+    """Decode and read YAML bytes; see :func:`read_file`.
+
+    A byte that is not UTF-8 is reported at its line and read as U+FFFD, so
+    only the entry holding it is skipped.
+    """
     if len(data) > MAX_BYTES:
         raise YamlReadError([ReadProblem(1, f"the text is {len(data):,} bytes, more than the limit of {MAX_BYTES:,}; split the catalogue into several files")])
     if b"\x00" in data:
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise YamlReadError([ReadProblem(line, "this is a binary file, not YAML text; save the catalogue as plain UTF-8 text")])
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    problems: list[ReadProblem] = []
+    bad = re.compile("[\udc80-\udcff]")
+    for match in bad.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        if not problems or problems[-1].line != line:
+            problems.append(ReadProblem(line, f"byte 0x{ord(match.group()) - 0xDC00:02x} is not UTF-8; save the file as UTF-8"))
+            if len(problems) >= MAX_PROBLEMS:
+                raise YamlReadError([*problems, ReadProblem(line, f"more than {MAX_PROBLEMS} lines are not UTF-8; save the file as UTF-8")])
+    if not problems:
+        return read_text(text)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise YamlReadError([ReadProblem(line, f"byte 0x{data[err.start]:02x} is not UTF-8; save the file as UTF-8")]) from None
-    return read_text(text)
+        root, more = read_text(bad.sub("\ufffd", text))
+    except YamlReadError as err:
+        raise YamlReadError(_dedupe([*problems, *err.problems])) from None
+    return root, _dedupe([*problems, *more])
 
 
 def read_text(text: str) -> tuple[object, list[ReadProblem]]:
-    """Read YAML text into located values; see :func:`read_file`."""
+    """Read YAML text into located values; see :func:`read_file`.
+
+    A syntax error, or nesting deeper than :data:`MAX_DEPTH`, removes the
+    source, story or figure it is in (keeping the line numbers) and the text
+    is read again, so every syntax error is reported at once and the rest
+    still loads. To find the entry, each entry is first read on its own (an
+    unclosed quote is then blamed on its own entry, not on the next one);
+    failing that, the entry holding the line libyaml names is removed.
+    """
+    if len(text) > MAX_BYTES:
+        raise YamlReadError([ReadProblem(1, f"the text is {len(text):,} characters, more than the limit of {MAX_BYTES:,}; split the catalogue into several files")])
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise YamlReadError([ReadProblem(1, "the file is empty; a catalogue starts with the keys sources:, stories: and figures:")])
-    builder = _Builder()
+    removed: list[ReadProblem] = []
+    while True:
+        builder = _Builder()
+        problem = _parse(text, builder.feed, builder.is_fatal)
+        if problem is None:
+            break
+        lines = _LINE_BREAK.split(text)
+        broken = [(span, found) for span in _entries(lines) if (found := _parse_alone(lines, *span)) is not None]
+        if not broken:  # not the fault of one entry read alone: take out the entry holding the line
+            span = _entry_span(lines, problem.line - 1)
+            if span is None:
+                raise YamlReadError(_dedupe([*removed, problem]))
+            broken = [(span, problem)]
+        for (first, end), found in broken:
+            lines[first:end] = [""] * (end - first)
+            removed.append(found)
+        if len(removed) > MAX_SYNTAX_ERRORS:
+            raise YamlReadError(_dedupe([*removed, ReadProblem(removed[-1].line, f"more than {MAX_SYNTAX_ERRORS} syntax errors; fix these first and check again")]))
+        text = "\n".join(lines)
+    if builder.fatal:
+        raise YamlReadError(_dedupe([*removed, *builder.problems]))
+    return builder.root, _dedupe([*removed, *builder.problems])
+
+
+def _parse(text: str, feed, stop) -> ReadProblem | None:
+    """Feed libyaml's events for ``text`` to ``feed``; the syntax error met, if any, as a problem."""
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            builder.feed(event)
-            if builder.fatal:
+            feed(event)
+            if stop():
                 break
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        if err.context_mark and any((err.context or "").startswith(c) for c in _CONTEXT_LINE):
+            mark = err.context_mark
         line = mark.line + 1 if mark else 1
-        raise YamlReadError([*builder.problems, ReadProblem(line, _syntax_message(err, text, line))]) from None
-    except yaml.YAMLError as err:  # reader errors without a mark
-        raise YamlReadError([ReadProblem(1, f"this is not valid YAML ({err}); check the file with a YAML linter")]) from None
-    if builder.fatal:
-        raise YamlReadError(builder.problems)
-    return builder.root, builder.problems
+        return ReadProblem(line, _syntax_message(err, text, line), removed=True)
+    except _TooDeep as err:
+        return ReadProblem(err.line, err.message, removed=True)
+    except yaml.reader.ReaderError as err:
+        # libyaml counts bytes of the UTF-8 text; the pure-Python reader counts characters.
+        before = text.encode("utf-8", "surrogatepass")[: err.position] if _Loader is not yaml.SafeLoader else text[: err.position]
+        line = before.count(b"\n" if isinstance(before, bytes) else "\n") + 1
+        return ReadProblem(line, f"the character U+{err.character:04X} is not allowed in YAML; remove it", removed=True)
+    except yaml.YAMLError as err:  # pragma: no cover - every libyaml error above has a position
+        return ReadProblem(1, f"this is not valid YAML ({err}); check the file with a YAML linter", removed=True)
+    return None
+
+
+def _parse_alone(lines: list[str], first: int, end: int) -> ReadProblem | None:
+    """Read the lines ``[first, end)`` as a document of their own; the problem at its line in the whole text."""
+    depth = 0
+
+    def feed(event: yaml.Event) -> None:
+        nonlocal depth
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth >= MAX_DEPTH:  # read alone, an entry sits one level higher than in the file
+                raise _TooDeep(event.start_mark.line + 1, _depth_message())
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+    found = _parse("\n".join(lines[first:end]), feed, lambda: False)
+    return None if found is None else ReadProblem(found.line + first, found.message, removed=True)
+
+
+def _dedupe(problems: list[ReadProblem]) -> list[ReadProblem]:
+    return sorted(dict.fromkeys(problems), key=lambda p: p.line)
+
+
+def _entries(lines: list[str]) -> list[tuple[int, int]]:
+    """Every entry of every top-level section, as lines ``[first, end)``.
+
+    An entry is one source, story or figure: a line indented like the first
+    line of its section, up to the next such line or the end of the section.
+    """
+    tops = [i for i, ln in enumerate(lines) if _TOP_KEY.match(ln)] + [len(lines)]
+    out = []
+    for header, section_end in zip(tops, tops[1:], strict=False):
+        body = [i for i in range(header + 1, section_end) if lines[i].strip() and not lines[i].lstrip(" ").startswith("#")]
+        if not body:
+            continue
+        indent = _indent(lines[body[0]])
+        is_list = lines[body[0]].lstrip(" ").startswith("-")
+        starts = [i for i in body if _indent(lines[i]) == indent and (not is_list or lines[i].lstrip(" ").startswith("-"))]
+        out.extend(zip(starts, [*starts[1:], section_end], strict=True))
+    return out
+
+
+def _entry_span(lines: list[str], index: int) -> tuple[int, int] | None:
+    """The entry holding line ``index`` (0-based), or None: a top-level line, or an entry already blank."""
+    index = min(max(index, 0), len(lines) - 1)
+    for first, end in _entries(lines):
+        if first <= index < end and any(lines[i].strip() for i in range(first, end)):
+            return first, end
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _syntax_message(err: yaml.MarkedYAMLError, text: str, line: int) -> str:
     problem = (err.problem or err.context or "syntax error").strip()
+    context = (err.context or "").strip()
     lines = text.splitlines()
     here = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in problem or "\t" in here[: len(here) - len(here.lstrip())]:
         return "a tab is used for indentation; YAML needs spaces: replace the tab with spaces"
     if "mapping values are not allowed" in problem:
         return "YAML syntax error: a colon inside a value; put the value in quotes"
-    if "could not find expected ':'" in problem or "expected <block end>" in problem:
+    if context.startswith("while scanning a quoted scalar"):
+        return "YAML syntax error: a quote opened here is never closed; close it, or write the text without quotes"
+    if context.startswith("while parsing a flow"):
+        return f"YAML syntax error: a bracket opened here is not closed properly ({problem}); close it, or put the text in quotes"
+    if any(k in problem for k in ("expected '-' indicator", "expected <document start>", "expected <block end>")):
+        return f"YAML syntax error ({problem}): this line is indented differently from the lines around it; line it up with the fields above, using spaces"
+    if "could not find expected ':'" in problem:
         return f"YAML syntax error ({problem}); check the indentation here and on the line above"
+    if "did not find expected key" in problem:
+        return f"YAML syntax error ({problem}): text after a closing quote, or a line indented wrong; quote the whole value, or line it up with the fields above"
     return f"YAML syntax error ({problem}); fix the line, or put the value in quotes"
 
 
 class _Builder:
-    """Turns the event stream into YMap/YSeq/scalars without recursion."""
+    """Turns the event stream into YMap/YSeq/scalars without recursion.
+
+    A refused node (bad tag, alias, a list as a key) is reported,
+    stored as :data:`REFUSED` and its contents skipped; reading goes on.
+    """
 
     def __init__(self) -> None:
         self.root: object = None
@@ -161,49 +313,69 @@ class _Builder:
         self._stack: list[YMap | YSeq] = []
         self._pending_key: list[object] = []  # per open mapping: key waiting for its value, or _NO_KEY
         self._documents = 0
+        self._skip = 0  # depth inside a refused collection whose events are ignored
 
     def feed(self, event: yaml.Event) -> None:
         line = event.start_mark.line + 1
         kind = type(event)
         if kind is yaml.ScalarEvent:
+            if self._skip:
+                return
             if event.anchor:
                 self._refuse_anchor(line)
             self._add(self._scalar(event, line), line)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if self._skip:
+                self._skip += 1
+                return
             if event.anchor:
                 self._refuse_anchor(line)
             wanted = _STANDARD + ("map" if kind is yaml.MappingStartEvent else "seq")
+            refusal = None
             if event.tag not in (None, "!", wanted):
-                self._refuse_tag(event.tag, line)
-                return
-            if len(self._stack) >= MAX_DEPTH:
-                self.problems.append(ReadProblem(line, f"nesting deeper than {MAX_DEPTH} levels; a catalogue needs at most 5, so flatten this part"))
-                self.fatal = True
+                refusal = _tag_message(event.tag)
+            elif len(self._stack) >= MAX_DEPTH:
+                # Stop here: reading on would make libyaml scan the whole deep part (quadratic time).
+                raise _TooDeep(line, _depth_message())
+            elif self._stack and type(self._stack[-1]) is YMap and self._pending_key[-1] is _NO_KEY:
+                refusal = "a key is a list or a mapping; keys must be plain names"
+            if refusal:
+                self._problem(line, refusal)
+                self._add(REFUSED, line)
+                self._skip = 1
                 return
             node: YMap | YSeq = YMap(line) if kind is yaml.MappingStartEvent else YSeq(line)
             self._add(node, line)
             self._stack.append(node)
             self._pending_key.append(_NO_KEY)
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            if self._skip:
+                self._skip -= 1
+                return
             self._stack.pop()
             self._pending_key.pop()
         elif kind is yaml.AliasEvent:
-            self.problems.append(ReadProblem(line, f"the alias *{event.anchor} repeats another part of the file; write the value out in full (aliases are not allowed)"))
-            self.fatal = True
+            if self._skip:
+                return
+            self._problem(line, f"the alias *{event.anchor} repeats another part of the file; write the value out in full (aliases are not allowed)")
+            self._add(REFUSED, line)
         elif kind is yaml.DocumentStartEvent:
             self._documents += 1
             if self._documents > 1:
-                self.problems.append(ReadProblem(line, "a second YAML document (---) starts here; keep the whole catalogue in one document"))
+                self._problem(line, "a second YAML document (---) starts here; keep the whole catalogue in one document")
                 self.fatal = True
 
-    def _refuse_anchor(self, line: int) -> None:
-        self.problems.append(ReadProblem(line, "an anchor (&name) is used; write values out in full (anchors and aliases are not allowed)"))
-        self.fatal = True
+    def is_fatal(self) -> bool:
+        return self.fatal
 
-    def _refuse_tag(self, tag: str, line: int) -> None:
-        shown = tag.replace(_STANDARD, "!!")
-        self.problems.append(ReadProblem(line, f"the tag {shown} is not allowed; remove it and write a plain value"))
-        self.fatal = True
+    def _problem(self, line: int, message: str) -> None:
+        self.problems.append(ReadProblem(line, message))
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.problems.append(ReadProblem(line, f"more than {MAX_PROBLEMS} problems; fix these first and check again"))
+            self.fatal = True
+
+    def _refuse_anchor(self, line: int) -> None:
+        self._problem(line, "an anchor (&name) is used; write values out in full (anchors and aliases are not allowed)")
 
     def _scalar(self, event: yaml.ScalarEvent, line: int) -> object:
         value = event.value
@@ -212,9 +384,14 @@ class _Builder:
             if not event.implicit[0]:  # quoted: always text
                 return value
             tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+            if tag not in _SCALAR_TAGS:  # the merge key << and the value key =: plain text here
+                return value
         elif tag not in _SCALAR_TAGS:
-            self._refuse_tag(tag, line)
-            return None
+            self._problem(line, _tag_message(tag))
+            return REFUSED
+        elif tag != _STANDARD + "str" and _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) != tag:
+            self._problem(line, f"the tag {_shown(tag)} does not fit the value {value[:40]!r}; remove the tag and write a plain value")
+            return REFUSED
         if tag == _STANDARD + "str":
             return value
         if tag == _STANDARD + "timestamp":
@@ -222,6 +399,8 @@ class _Builder:
         if tag == _STANDARD + "int" and not _PLAIN_INT.match(value):
             return Unreadable(value, "YAML reads it as a number in another base or as minutes:seconds; write a plain decimal number (or quote it if it is text)")
         if tag == _STANDARD + "float" and not _PLAIN_FLOAT.match(value):
+            if ":" in value:
+                return Unreadable(value, "YAML reads it as minutes:seconds; write a plain decimal number (or quote it if it is text)")
             return Unreadable(value, "not-a-number and infinity are not figures; write a real number")
         return getattr(_CONSTRUCTOR, "construct_yaml_" + tag[len(_STANDARD):])(yaml.ScalarNode(tag, value))
 
@@ -236,13 +415,11 @@ class _Builder:
             return
         key = self._pending_key[-1]
         if key is _NO_KEY:
-            if isinstance(value, (YMap, YSeq)):
-                self.problems.append(ReadProblem(line, "a key is a list or a mapping; keys must be plain names"))
-                self.fatal = True
-                return
             self._pending_key[-1] = value
-            if value in parent.key_lines:
-                self.problems.append(ReadProblem(line, f"duplicate key {value!r} (first at line {parent.key_lines[value]}); keep one of them"))
+            if value is REFUSED:  # already reported; its value is dropped
+                self._pending_key[-1] = _DUPLICATE
+            elif value in parent.key_lines:
+                self._problem(line, f"duplicate key {value!r} (first at line {parent.key_lines[value]}); keep one of them")
                 self._pending_key[-1] = _DUPLICATE
             else:
                 parent.key_lines[value] = line
@@ -265,6 +442,26 @@ class Unreadable(str):
         obj = super().__new__(cls, text)
         obj.reason = reason
         return obj
+
+
+class _TooDeep(Exception):
+    """Raised by the builder at the first node nested deeper than :data:`MAX_DEPTH`."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def _depth_message() -> str:
+    return f"nesting deeper than {MAX_DEPTH} levels; a catalogue needs at most 5, so flatten this part"
+
+
+def _shown(tag: str) -> str:
+    return tag.replace(_STANDARD, "!!")[:60]
+
+
+def _tag_message(tag: str) -> str:
+    return f"the tag {_shown(tag)} is not allowed; remove it and write a plain value"
 
 
 _NO_KEY = object()

@@ -123,7 +123,10 @@ def convert(value: float, source: str, target: str) -> float:
     """
     a, b = unit_info(source), unit_info(target)
     if a.dimension != b.dimension:
-        raise UnitError(f"cannot convert {a.text} ({_dimension_label(a)}) to {b.text} ({_dimension_label(b)})")
+        raise UnitError(
+            f"cannot convert {a.text} ({_dimension_label(a)}) to {b.text} ({_dimension_label(b)}); "
+            "compare only figures of one dimension, and never two currencies (there are no exchange rates)"
+        )
     return value * a.factor / b.factor
 
 

@@ -1,0 +1,120 @@
+"""Shared fixtures: a small valid catalogue with one figure to break, and file helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+HEAD = """\
+# A small catalogue: one figure to break between two that must keep loading.
+sources:
+  src-a:
+    name: Source A
+    kind: news report
+stories:
+  story-a:
+    title: A story
+    publisher: Pub
+    published: 2023-01
+figures:
+  - id: good-before
+    title: Good before
+    unit: vehicle
+    story: story-a
+    topic: t
+    claims:
+      - value: 10
+        qualifier: exact
+        as_of: 2022-01
+        claimant: Someone
+        source: src-a
+        quote: "ten"
+        confidence: reported
+        confidence_note: because
+"""
+
+TARGET = """\
+  - id: target
+    title: Target figure
+    unit: vehicle
+    story: story-a
+    topic: t
+    claims:
+      - value: 5
+        qualifier: exact
+        as_of: 2022-01
+        claimant: Someone
+        source: src-a
+        quote: "five"
+        confidence: reported
+        confidence_note: because
+"""
+
+TAIL = """\
+  - id: good-after
+    title: Good after
+    unit: missile
+    story: story-a
+    tags: [missiles]
+    claims:
+      - low: 2
+        high: 3
+        qualifier: range
+        as_of: 2022-12
+        claimant: Someone else
+        source: src-a
+        quote: "two or three"
+        confidence: claimed
+        confidence_note: because
+"""
+
+@pytest.fixture
+def catalogue_text() -> Callable[..., str]:
+    """Build the three-figure catalogue, with ``old`` replaced by ``new`` once inside the target figure."""
+
+    def build(old: str = "", new: str = "", *, before: str = "", insert: str = "", tail: str = TAIL) -> str:
+        """``insert`` goes into the head just before the line ``before`` (e.g. ``"stories:"``)."""
+        target, head = TARGET, HEAD
+        if old:
+            assert target.count(old) == 1, f"{old!r} must occur once in the target figure"
+            target = target.replace(old, new)
+        if before:
+            assert head.count(before + "\n") == 1, f"{before!r} must be a line of the head"
+            head = head.replace(before + "\n", insert + before + "\n")
+        return head + target + tail
+
+    return build
+
+
+@pytest.fixture
+def line_of() -> Callable[[str, str], int]:
+    """The 1-based line of the only line of ``text`` containing ``needle``."""
+
+    def find(text: str, needle: str) -> int:
+        hits = [i for i, line in enumerate(text.split("\n"), start=1) if needle in line]
+        assert len(hits) == 1, f"{needle!r} is on lines {hits}, expected exactly one"
+        return hits[0]
+
+    return find
+
+
+@pytest.fixture
+def write(tmp_path: Path) -> Callable[[str | bytes, str], Path]:
+    """Write text (UTF-8) or bytes to a file in tmp_path and return its path."""
+
+    def put(content: str | bytes, name: str = "figures.yaml") -> Path:
+        path = tmp_path / name
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return path
+
+    return put
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    """The repository root (holds data/figures.yaml)."""
+    return REPO

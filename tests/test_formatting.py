@@ -1,0 +1,167 @@
+"""Words for numbers: headlines as a journalist writes them, and the attribution lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from figures import formatting
+from figures.formatting import attribution, bare, claim_value, confidence_summary, headline, is_competing, number, source_line
+from figures.loader import load, load_text
+from figures.model import Confidence, PartialDate, Qualifier
+
+
+@pytest.fixture(scope="module")
+def real(repo):
+    catalogue = load(repo / "data" / "figures.yaml")
+    assert catalogue.ok
+    return catalogue
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "expected"),
+    [
+        ("us-equipment-left-value", "more than $7bn"),
+        ("us-weapons-share-left", "70%"),
+        ("us-ammunition-left-value", "$48m"),
+        ("humvees-left", "23,825 vehicles"),
+        ("combat-vehicles-left", "about 900 vehicles"),
+        ("night-vision-equipment-left", "as many as 42,000 pieces"),
+        ("russia-iskander-stock", "900 → 119 missiles (−87%)"),
+        ("russia-planned-war-length", "30 days"),
+        ("russian-guns-firing-days", "about 300 days"),
+        ("russia-cruise-missile-mass-strikes", "2 to 3 strikes"),
+    ],
+)
+def test_headline_of_each_real_figure(real, figure_id, expected):
+    assert headline(real.figure(figure_id)) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (7_000_000_000, "USD", "$7bn"),
+        (48_000_000, "USD", "$48m"),
+        (1_250_000, "USD", "$1.25m"),
+        (999_999_999, "USD", "$1bn"),  # rounds up into the next suffix, not "$1,000m"
+        (999_000_000, "USD", "$999m"),
+        (999_000, "USD", "$999,000"),
+        (1.5e12, "USD", "$1.5tn"),
+        (-1_500_000, "USD", "-$1.5m"),
+        (1_234_567, "GBP", "£1.23m"),
+        (4_500_000_000, "EUR", "€4.5bn"),
+        (5, "RUB", "5 RUB"),
+        (70, "percent", "70%"),
+        (-3.2, "percent", "-3.2%"),
+        (23_825, "vehicle", "23,825 vehicles"),
+        (1, "vehicle", "1 vehicle"),
+        (2, "person", "2 people"),
+        (1, "person", "1 person"),
+        (30, "day", "30 days"),
+        (1.5, "week", "1.5 weeks"),
+        (2.5, "tonne", "2.5 metric tons"),
+        (30, "km / h", "30 kilometers per hour"),
+        (2, "inch", "2 inches"),
+        (3, "century", "3 centuries"),
+    ],
+)
+def test_number_is_written_as_a_journalist_would(value, unit, expected):
+    assert number(value, unit) == expected
+
+
+def test_money_in_full_when_not_compact():
+    assert number(7_000_000_000, "USD", compact=False) == "$7,000,000,000"
+
+
+@pytest.mark.parametrize(("value", "unit", "expected"), [(900, "missile", "900"), (7e9, "USD", "$7bn"), (70, "percent", "70%")])
+def test_bare_drops_the_count_noun_only(value, unit, expected):
+    assert bare(value, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("qualifier", "expected"),
+    [
+        ("exact", "5 vehicles"),
+        ("approximately", "about 5 vehicles"),
+        ("more_than", "more than 5 vehicles"),
+        ("at_least", "at least 5 vehicles"),
+        ("less_than", "less than 5 vehicles"),
+        ("at_most", "as many as 5 vehicles"),
+    ],
+)
+def test_claim_value_puts_the_qualifier_in_words(catalogue_text, qualifier, expected):
+    catalogue = load_text(catalogue_text("qualifier: exact", f"qualifier: {qualifier}"))
+    figure = catalogue.figure("target")
+
+    assert figure.claims[0].qualifier is Qualifier(qualifier)
+    assert claim_value(figure.claims[0], figure.unit) == expected
+    assert headline(figure) == expected
+
+
+def test_every_qualifier_has_words_and_a_meaning():
+    assert set(formatting.QUALIFIER_WORDS) == set(formatting.QUALIFIER_MEANING) == set(Qualifier)
+    assert set(formatting.CONFIDENCE_LABELS) == set(formatting.CONFIDENCE_MEANING) == set(formatting.CONFIDENCE_COLOURS) == set(Confidence)
+
+
+def _second_claim(as_of: str, claimant: str, value: int) -> str:
+    return (
+        f"      - value: {value}\n        qualifier: exact\n        as_of: {as_of}\n        claimant: {claimant}\n"
+        '        source: src-a\n        quote: "q"\n        confidence: claimed\n        confidence_note: because\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("as_of", "claimant", "competing", "expected"),
+    [
+        ("2022-01", "Other", True, "5 vehicles (and 1 other estimate)"),
+        ("2022-06", "Someone", False, "5 → 8 vehicles (+60%)"),
+        ("2021-06", "Someone", False, "8 → 5 vehicles (−38%)"),
+    ],
+)
+def test_series_against_competing_estimates(catalogue_text, as_of, claimant, competing, expected):
+    text = catalogue_text("        confidence_note: because\n", "        confidence_note: because\n" + _second_claim(as_of, claimant, 8))
+    figure = load_text(text).figure("target")
+
+    assert is_competing(figure) is competing
+    assert headline(figure) == expected
+
+
+def test_series_from_zero_has_no_percentage(catalogue_text):
+    text = catalogue_text("value: 5", "value: 0").replace("        confidence_note: because\n", "        confidence_note: because\n" + _second_claim("2022-06", "Someone", 8))
+
+    assert headline(load_text(text).figure("target")) == "0 → 8 vehicles"
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "expected"),
+    [
+        ("russia-iskander-stock", "Claimed by Government of Ukraine · via Firstpost, January 2023"),
+        ("us-equipment-left-value", "According to US Department of Defense report · via CNN"),
+        ("russian-guns-firing-days", "According to Admiral Sir Tony Radakin, Britain's armed forces chief · via The Guardian, December 2022"),
+    ],
+)
+def test_attribution_says_who_claims_and_through_whom(real, figure_id, expected):
+    assert attribution(real.figure(figure_id).claims[0], real) == expected
+
+
+def test_source_line_lists_each_attribution_once_then_the_story(real):
+    line = source_line(real.figure("russia-iskander-stock"), real)
+
+    assert line == "Claimed by Government of Ukraine · via Firstpost, January 2023 · Story: Firstpost, January 2023"
+
+
+def test_confidence_summary_is_the_weakest(catalogue_text):
+    text = catalogue_text("        confidence_note: because\n", "        confidence_note: because\n" + _second_claim("2022-06", "Someone", 8))
+
+    assert confidence_summary(load_text(text).figure("target")) is Confidence.CLAIMED
+
+
+@pytest.mark.parametrize(
+    ("date", "iso", "label", "midpoint"),
+    [
+        (PartialDate(2022), "2022", "2022", "2022-07-01"),
+        (PartialDate(2022, 11), "2022-11", "November 2022", "2022-11-15"),
+        (PartialDate(2023, 1, 25), "2023-01-25", "25 January 2023", "2023-01-25"),
+    ],
+)
+def test_partial_dates_are_only_as_precise_as_the_source(date, iso, label, midpoint):
+    assert (date.iso, date.label, date.midpoint, str(date)) == (iso, label, midpoint, iso)

@@ -1,0 +1,111 @@
+"""Tidy rows and frames: one row per claim, canonical units, typed numbers, one row per figure for search."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from figures.frames import COLUMN_DESCRIPTIONS, CSV_COLUMNS, NUMERIC_COLUMNS, claim_rows, claims_frame, figures_frame
+from figures.loader import load, load_text
+
+
+@pytest.fixture
+def real(repo):
+    return load(repo / "data" / "figures.yaml")
+
+
+def test_every_row_has_exactly_the_csv_columns(real):
+    rows = claim_rows(real)
+
+    assert len(rows) == real.claim_count
+    assert all(list(row) == list(CSV_COLUMNS) for row in rows)
+
+
+def test_every_column_is_described():
+    assert list(COLUMN_DESCRIPTIONS) == list(CSV_COLUMNS)
+    assert all(text.strip() for text in COLUMN_DESCRIPTIONS.values())
+
+
+def test_claims_frame_has_numeric_columns(real):
+    frame = claims_frame(real)
+
+    assert list(frame.columns) == list(CSV_COLUMNS)
+    for column in NUMERIC_COLUMNS:
+        assert pd.api.types.is_numeric_dtype(frame[column]), column
+
+
+def test_claims_frame_of_no_figures_is_empty_but_typed(real):
+    frame = claims_frame(real, ())
+
+    assert frame.empty and list(frame.columns) == list(CSV_COLUMNS)
+    assert pd.api.types.is_numeric_dtype(frame["value"])
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "canonical_value", "canonical_unit"),
+    [
+        ("week", 2, 14, "day"),
+        ("day", 30, 30, "day"),
+        ("vehicle", 900, 900, "item"),
+        ("USD", 48_000_000, 48_000_000, "USD"),
+        ("percent", 70, 70, "percent"),
+        ("meter", 1500, 1.5, "kilometer"),
+    ],
+)
+def test_values_are_converted_to_the_canonical_unit(catalogue_text, unit, value, canonical_value, canonical_unit):
+    catalogue = load_text(catalogue_text("unit: vehicle", f"unit: {unit}").replace("value: 5", f"value: {value}"))
+
+    (row,) = claim_rows(catalogue, (catalogue.figure("target"),))
+
+    assert (row["unit"], row["value"], row["unit_canonical"]) == (unit, value, canonical_unit)
+    assert row["value_canonical"] == pytest.approx(canonical_value)
+
+
+def test_range_row_has_low_and_high_and_no_value(real):
+    (row,) = claim_rows(real, (real.figure("russia-cruise-missile-mass-strikes"),))
+
+    assert (row["value"], row["low"], row["high"], row["low_canonical"], row["high_canonical"]) == (None, 2, 3, 2, 3)
+    assert row["headline"] == "2 to 3 strikes"
+
+
+def test_row_carries_source_story_and_joined_lists(catalogue_text):
+    text = catalogue_text("    topic: t\n", "    tags: [a, b]\n").replace('quote: "five"\n', 'quote: "five"\n        via: [src-a, src-a]\n')
+    catalogue = load_text(text)
+    assert catalogue.ok, catalogue.problems
+
+    (row,) = claim_rows(catalogue, (catalogue.figure("target"),))
+
+    assert (row["source_name"], row["source_kind"], row["story_title"]) == ("Source A", "news report", "A story")
+    assert (row["tags"], row["via"], row["topic"]) == ("a; b", "src-a; src-a", None)
+
+
+def test_figures_frame_has_one_row_per_figure_in_order(real):
+    frame = figures_frame(real)
+
+    assert list(frame["figure_id"]) == [f.id for f in real.figures]
+    assert list(frame["order"]) == list(range(len(real.figures)))
+
+
+def test_figures_frame_search_text_is_casefolded_and_holds_quotes_and_claimants(real):
+    row = figures_frame(real).set_index("figure_id").loc["russia-iskander-stock"]
+
+    assert row["search_text"] == row["search_text"].casefold()
+    assert "iskander" in row["search_text"] and "government of ukraine" in row["search_text"]
+    assert row["headline"] == "900 → 119 missiles (−87%)"
+    assert row["claimants"] == ["Government of Ukraine"]
+    assert row["topics"] == ["Russian arms stocks", "missiles"]
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "confidence"),
+    [("us-equipment-left-value", "reported"), ("russia-iskander-stock", "claimed"), ("russian-guns-firing-days", "reported"), ("russia-planned-war-length", "claimed")],
+)
+def test_figures_frame_shows_the_weakest_confidence(real, figure_id, confidence):
+    assert figures_frame(real).set_index("figure_id").loc[figure_id, "confidence"] == confidence
+
+
+def test_figures_frame_of_an_empty_catalogue_has_its_columns():
+    frame = figures_frame(load_text("sources: {}\nstories: {}\nfigures: []\n"))
+
+    assert frame.empty
+    assert "search_text" in frame.columns and "headline" in frame.columns

@@ -1,0 +1,183 @@
+"""Units: one registry, plain unit names only, no conversion across dimensions or currencies."""
+
+from __future__ import annotations
+
+import pytest
+
+from figures import units
+from figures.loader import load_text
+from figures.units import UnitError, convert, dimension_label, same_dimension, to_canonical, unit_info
+
+
+@pytest.mark.parametrize(
+    ("value", "source", "target", "expected"),
+    [
+        (30, "day", "day", 30),
+        (300, "days", "day", 300),
+        (1, "week", "day", 7),
+        (2, "weeks", "days", 14),
+        (14, "day", "week", 2),
+        (48_000_000, "USD", "USD", 48_000_000),
+        (7_000_000_000, "USD", "dollar", 7_000_000_000),
+        (5, "US_dollar", "USD", 5),
+        (900, "vehicle", "item", 900),
+        (23_825, "vehicles", "vehicle", 23_825),
+        (42_000, "piece", "item", 42_000),
+        (3, "strike", "strikes", 3),
+        (1, "kilometer", "meter", 1000),
+        (2, "tonne", "kilogram", 2000),
+    ],
+)
+def test_convert_within_one_dimension(value, source, target, expected):
+    assert convert(value, source, target) == pytest.approx(expected)
+
+
+def test_thirty_days_is_a_tenth_of_three_hundred_days():
+    assert to_canonical(30, "day") * 10 == to_canonical(300, "day")
+
+
+def test_48_million_and_7_billion_dollars_share_one_currency():
+    assert same_dimension(["USD", "USD"])
+    assert to_canonical(48_000_000, "USD") / to_canonical(7_000_000_000, "USD") == pytest.approx(48 / 7000)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "fragment"),
+    [
+        ("USD", "vehicle", "cannot convert USD (money (USD)) to vehicle (count)"),
+        ("USD", "GBP", "cannot convert USD (money (USD)) to GBP (money (GBP))"),
+        ("GBP", "EUR", "money (EUR)"),
+        ("day", "vehicle", "cannot convert day (time) to vehicle (count)"),
+        ("percent", "day", "cannot convert percent (share) to day (time)"),
+        ("kilometer", "tonne", "(length) to tonne (mass)"),
+    ],
+)
+def test_convert_refuses_other_dimensions_and_currencies(source, target, fragment):
+    with pytest.raises(UnitError) as err:
+        convert(1, source, target)
+
+    assert fragment in str(err.value)
+    assert "; " in str(err.value)  # what is wrong; how to fix it
+
+
+@pytest.mark.parametrize(
+    ("names", "same"),
+    [
+        (["USD", "dollar", "US_dollar"], True),
+        (["USD", "GBP"], False),
+        (["vehicle", "missile", "piece", "strike", "people"], True),
+        (["vehicle", "USD"], False),
+        (["day", "week", "month"], True),
+        (["day", "percent"], False),
+        (["percent"], True),
+        ([], True),
+    ],
+)
+def test_same_dimension(names, same):
+    assert same_dimension(names) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "dimension", "canonical", "factor"),
+    [
+        ("USD", "USD", "[currency_USD]", "USD", 1),
+        ("dollar", "USD", "[currency_USD]", "USD", 1),
+        ("GBP", "GBP", "[currency_GBP]", "GBP", 1),
+        ("vehicle", "vehicle", "[count]", "item", 1),
+        ("missile", "missile", "[count]", "item", 1),
+        ("day", "day", "[time]", "day", 1),
+        ("week", "week", "[time]", "day", 7),
+        ("percent", "percent", "dimensionless", "percent", 1),
+        ("kilometer", "kilometer", "[length]", "kilometer", 1),
+        ("meter", "meter", "[length]", "kilometer", 0.001),
+        ("tonne", "metric_ton", "[mass]", "tonne", 1),
+    ],
+)
+def test_canonical_unit_of_each_dimension(text, name, dimension, canonical, factor):
+    info = unit_info(text)
+
+    assert (info.text, info.name, info.dimension, info.canonical) == (text, name, dimension, canonical)
+    assert info.factor == pytest.approx(factor)
+
+
+@pytest.mark.parametrize(
+    ("plural", "singular"),
+    [
+        ("vehicles", "vehicle"), ("missiles", "missile"), ("pieces", "piece"), ("strikes", "strike"), ("days", "day"),
+        ("weeks", "week"), ("people", "person"), ("troops", "troop"), ("items", "item"),
+    ],
+)
+def test_plural_forms_name_the_same_unit(plural, singular):
+    assert unit_info(plural).name == unit_info(singular).name
+    assert convert(3, plural, singular) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("5 $", "is not a plain unit"),
+        ("$", "is not a plain unit"),
+        ("2-3 vehicle", "is not a plain unit"),
+        ("1 000 m", "is not a plain unit"),
+        ("12,5 km", "is not a plain unit"),
+        ("m**9**9**9", "is not a plain unit"),
+        ("m ** 4", "is not a plain unit"),
+        ("__import__('os')", "is not a plain unit"),
+        ("vehicle; rm -rf /", "is not a plain unit"),
+        ("m" * 10_000, "the unit is 10000 characters long (limit 40)"),
+        ("", "the unit is empty"),
+        ("   ", "the unit is empty"),
+        ("furlong_per_parsec", "unknown unit 'furlong_per_parsec'; use a unit pint knows or add it to figures/units.txt"),
+        ("humvee", "unknown unit 'humvee'"),
+    ],
+)
+def test_malformed_or_unknown_units_are_refused(text, fragment):
+    with pytest.raises(UnitError) as err:
+        unit_info(text)
+
+    assert fragment in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["km / h", "kilometer / hour", "USD / vehicle", "meter ** 2", "m^3", "kilometer * hour"])
+def test_plain_compound_units_are_accepted(text):
+    assert unit_info(text).text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("USD", "money (USD)"), ("GBP", "money (GBP)"), ("vehicle", "count"), ("day", "time"), ("percent", "share"), ("km", "length")],
+)
+def test_dimension_label_is_a_readers_word(text, label):
+    assert dimension_label(text) == label
+
+
+def test_to_canonical_keeps_none():
+    assert to_canonical(None, "day") is None
+
+
+def test_each_distinct_unit_string_is_parsed_once():
+    unit_info.cache_clear()
+
+    for _ in range(5):
+        unit_info("vehicle")
+        unit_info("USD")
+
+    info = unit_info.cache_info()
+    assert (info.misses, info.hits) == (2, 8)
+
+
+def test_loading_many_figures_parses_each_unit_once(catalogue_text):
+    text = catalogue_text()
+    extra = "".join(text[text.index("  - id: target"):text.index("  - id: good-after")].replace("id: target", f"id: copy-{i}") for i in range(30))
+    unit_info.cache_clear()
+
+    catalogue = load_text(text + extra)
+
+    assert catalogue.ok and len(catalogue.figures) == 33
+    info = unit_info.cache_info()
+    assert info.misses == 2  # "vehicle" and "missile"
+    assert info.hits >= 31
+
+
+def test_registry_is_built_once():
+    assert units.registry() is units.registry()
