@@ -7,7 +7,10 @@ the catalogue (``?view=catalogue``) and how we rate (``?view=ratings``).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import os
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -45,9 +48,19 @@ def _param(name: str) -> str | None:
     return values[0] if len(values) == 1 else ("" if values else None)
 
 
+def _public_base() -> str:
+    """The public address of the app: FIGURES_PUBLIC_URL, else what the browser used."""
+    configured = os.environ.get("FIGURES_PUBLIC_URL", "").strip()
+    if configured:
+        return configured.rstrip("/")
+    parts = urlsplit(st.context.url or "http://localhost:8501/")
+    return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+
+
 figure_id = _param("figure")
 view = _param("view")
 embedded = bool(st.context.is_embedded)
+base_url = _public_base()
 
 
 # -- render -----------------------------------------------------------------------------
@@ -87,14 +100,43 @@ def figure_view(figure_id: str) -> None:
         st.page_link(PAGE, label="Back to all figures", icon=":material/arrow_back:")
         return
     if embedded:
-        ui.figure_card(figure, catalogue, None)
+        ui.figure_card(figure, catalogue, None, quotes=False)
+        st.page_link(formatting.figure_url(base_url, figure.id), label="Full figure, sources and data", icon=":material/open_in_new:")
         return
     ui.story_header(catalogue, figure.story)
     ui.figure_card(figure, catalogue, None)
     st.markdown("### Every claim")
     ui.claims_table(figure, catalogue)
-    csv_download("Download this figure (CSV)", lambda: exports.catalogue_csv(catalogue, figure), f"{figure.id}.csv", "csv-one")
+    journalist_tools(figure)
     st.page_link(PAGE, label="All figures", icon=":material/arrow_back:")
+
+
+def journalist_tools(figure) -> None:
+    st.markdown("### Use this figure")
+    url = formatting.figure_url(base_url, figure.id)
+    today = dt.date.today()
+    accessed = f"{today.day} {today:%B %Y}"
+    st.markdown("**Permalink**")
+    st.code(url, language=None)
+    st.markdown("**Embed** (paste into your article; the figure keeps its source line and badge)")
+    st.code(formatting.iframe_snippet(base_url, figure), language="html", wrap_lines=True)
+    st.markdown("**How to cite**")
+    st.code(formatting.citation(figure, catalogue, url, accessed), language=None, wrap_lines=True)
+    with st.expander("Full citation"):
+        st.code(formatting.citation(figure, catalogue, url, accessed, full=True), language=None, wrap_lines=True)
+    st.markdown("**Download**")
+    cols = st.columns(len(exports.EXPORTERS))
+    for col, (name, fmt) in zip(cols, exports.EXPORTERS.items()):
+        with col:
+            st.download_button(
+                fmt.label,
+                data=lambda fmt=fmt: fmt.render(catalogue, figure),
+                file_name=fmt.filename(figure),
+                mime=fmt.media_type,
+                on_click="ignore",
+                icon=":material/download:",
+                key=f"download-{name}",
+            )
 
 
 def catalogue_view() -> None:

@@ -262,7 +262,9 @@ def _series_chart(figure: Figure, catalogue: Catalogue, width: int | None) -> al
     change = _change(claims[0], claims[-1])
     records[-1]["change"] = change or ""
     domain = _date_domain(claims, records[0]["label"], records[-1]["label"], width)
-    x = alt.X("date:T", title=None, axis=_date_axis(claims), scale=alt.Scale(type="utc", nice=False, domain=domain))
+    # Dates travel as epoch milliseconds on a linear scale: Streamlit's Arrow transport does not
+    # keep Vega's temporal parsing, and the axis labels are written out per claim anyway.
+    x = alt.X("date:Q", title=None, axis=_date_axis(claims), scale=alt.Scale(type="linear", nice=False, zero=False, domain=domain))
     y_scale = alt.Scale(domain=[min(0, *(r["value"] for r in records)), top], nice=True, zero=True)
     y_axis = _value_axis(units.unit_info(figure.unit), flush=False)
 
@@ -464,6 +466,9 @@ def _framed(layers: list[alt.Chart], width: int | None, height: int | alt.Step, 
         description=description,
         width=width if width else "container",
         height=height,
+        # Only the width follows the container: fitting the height too would squash the plot
+        # to make room for the title and the source line.
+        autosize=alt.AutoSizeParams(type="fit-x" if width is None else "pad", contains="padding"),
     )
 
 
@@ -514,7 +519,7 @@ def _date_axis(claims: list[Claim]) -> alt.Axis:
     stamps = {_timestamp(c.as_of.midpoint): c.as_of.label for c in claims}
     expr = "''"
     for stamp, label in reversed(list(stamps.items())):
-        expr = f"time(datum.value) == {stamp} ? {_js(label)} : {expr}"
+        expr = f"datum.value == {stamp} ? {_js(label)} : {expr}"
     return alt.Axis(values=list(stamps), labelExpr=expr, labelFlush=True, labelOverlap=True, grid=False)
 
 
@@ -543,7 +548,7 @@ def _tooltip_fields(claim: Claim, unit: str) -> dict:
 def _series_record(claim: Claim, unit: str) -> dict:
     return {
         **_tooltip_fields(claim, unit),
-        "date": claim.as_of.midpoint,
+        "date": float(_timestamp(claim.as_of.midpoint)),  # a float: Streamlit hands int64 to Vega as a BigInt
         "value": claim.central,
         "low": claim.low,
         "high": claim.high,

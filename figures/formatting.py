@@ -6,6 +6,9 @@ escape it (see :func:`figures.ui.md_escape`); nothing here adds markup.
 
 from __future__ import annotations
 
+import html
+from urllib.parse import quote
+
 from figures.model import Catalogue, Claim, Confidence, Figure, Qualifier, Source
 from figures.units import CURRENCY_SYMBOLS, unit_info
 
@@ -206,3 +209,46 @@ def _plural(word: str) -> str:
     if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
         return word[:-1] + "ies"
     return word + "s"
+
+
+def figure_url(base_url: str, figure_id: str) -> str:
+    """The permalink of a figure: ``<base>/?figure=<id>`` (the id is a slug, safe in a URL)."""
+    return f"{base_url.rstrip('/')}/?figure={quote(figure_id, safe='')}"
+
+
+def embed_url(base_url: str, figure_id: str) -> str:
+    """The URL of a figure's embed view, for an iframe."""
+    return figure_url(base_url, figure_id) + "&embed=true"
+
+
+def iframe_snippet(base_url: str, figure: Figure, height: int = 720) -> str:
+    """The HTML a journalist pastes into an article; the title and URL are HTML-escaped."""
+    src = html.escape(embed_url(base_url, figure.id), quote=True)
+    title = html.escape(figure.title, quote=True)
+    return f'<iframe src="{src}" title="{title}" width="100%" height="{int(height)}" loading="lazy" style="border:0"></iframe>'
+
+
+def citation(figure: Figure, catalogue: Catalogue, url: str, accessed: str, full: bool = False) -> str:
+    """How to cite a figure, short or full: title, claimant, source, as of, the figure's URL, date accessed.
+
+    Parameters
+    ----------
+    url : str
+        The figure's permalink.
+    accessed : str
+        The date the reader looked at it, e.g. ``"25 November 2026"``.
+    full : bool
+        The short form names the first claim's chain; the full form every claim, the story and the rating.
+    """
+    claims = sorted(figure.claims, key=lambda c: c.as_of)
+    if not full:
+        last = claims[-1]
+        return f"{figure.title}: {headline(figure)} ({attribution(last, catalogue)}, as of {last.as_of.label}). Figures, {url}, accessed {accessed}."
+    parts = [f"{figure.title}: {headline(figure)}."]
+    for claim in claims:
+        parts.append(f"{claim_value(claim, figure.unit)}, as of {claim.as_of.label}: {attribution(claim, catalogue)}; {CONFIDENCE_LABELS[claim.confidence].lower()} ({claim.confidence_note})")
+    story = catalogue.stories.get(figure.story)
+    if story is not None:
+        parts.append(f"In: {story.publisher}, \u201c{story.title}\u201d, {story.published.label}{', ' + story.url if story.url else ''}.")
+    parts.append(f"Figures catalogue, {url}, accessed {accessed}.")
+    return " ".join(parts)

@@ -38,7 +38,7 @@ def badge(confidence: Confidence, reason: str | None = None) -> None:
     st.badge(formatting.CONFIDENCE_LABELS[confidence], icon=_BADGE_ICONS[confidence], color=formatting.CONFIDENCE_COLOURS[confidence], help=help_text)
 
 
-def figure_card(figure: Figure, catalogue: Catalogue, page: st.Page | None, *, compact: bool = False) -> None:
+def figure_card(figure: Figure, catalogue: Catalogue, page: st.Page | None, *, compact: bool = False, quotes: bool = True) -> None:
     """One figure as a card: headline number, badge, reason, attribution, quote, chart.
 
     With ``page``, the card ends with a permalink to ``?figure=<id>`` on that page.
@@ -54,8 +54,9 @@ def figure_card(figure: Figure, catalogue: Catalogue, page: st.Page | None, *, c
         for line in _attributions(figure, catalogue):
             st.caption(md_escape(line))
         if not compact:
-            for quote in dict.fromkeys(c.quote for c in figure.claims):
-                st.markdown(f"> {md_escape(quote)}")
+            if quotes:
+                for quote in dict.fromkeys(c.quote for c in figure.claims):
+                    st.markdown(f"> {md_escape(quote)}")
             chart_with_data(figure, catalogue)
         if page is not None:
             st.page_link(page, label="Permalink, sources and downloads", icon=":material/link:", query_params={"figure": figure.id})

@@ -119,3 +119,17 @@ def test_broken_catalogue_still_shows_valid_figures_and_lists_problems(monkeypat
 def test_missing_catalogue_shows_a_message_not_a_traceback(monkeypatch, tmp_path):
     at = run_app(monkeypatch, data=tmp_path / "absent.yaml")
     assert any("No figures can be shown" in e.value for e in at.error)
+
+
+def test_figure_view_offers_permalink_snippet_citation_and_downloads(monkeypatch):
+    monkeypatch.setenv("FIGURES_PUBLIC_URL", "https://figures.example.org/news")
+    at = run_app(monkeypatch, figure="russia-iskander-stock")
+    codes = [c.value for c in at.code]
+    assert "https://figures.example.org/news/?figure=russia-iskander-stock" in codes
+    snippet = next(c for c in codes if c.startswith("<iframe"))
+    assert 'src="https://figures.example.org/news/?figure=russia-iskander-stock&amp;embed=true"' in snippet
+    assert 'title="Russia&#x27;s stock of Iskander missiles"' in snippet and 'loading="lazy"' in snippet
+    citation = next(c for c in codes if c.startswith("Russia's stock of Iskander missiles:"))
+    assert "Government of Ukraine" in citation and "accessed" in citation and "https://figures.example.org/news/?figure=" in citation
+    labels = [b.label for b in at.get("download_button")]
+    assert len(labels) == 5, labels

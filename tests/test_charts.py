@@ -248,9 +248,11 @@ def test_claims_at_different_dates_make_a_series_in_time_order_with_the_change_l
     line = layers(spec, "line")
     assert len(line) == 1
     points = values(line[0])
-    assert [p["date"] for p in points] == ["2022-02-15", "2022-11-15"]
+    # Epoch milliseconds of the month midpoints (15 February and 15 November 2022, UTC).
+    assert [p["date"] for p in points] == [1644883200000.0, 1668470400000.0]
     assert [p["value"] for p in points] == [900, 119]
-    assert line[0]["encoding"]["x"]["type"] == "temporal"
+    assert line[0]["encoding"]["x"]["axis"]["values"] == [1644883200000, 1668470400000]
+    assert "February 2022" in line[0]["encoding"]["x"]["axis"]["labelExpr"]
     changes = [row["change"] for lay in layers(spec, "text") if field(lay, "text") == "change" for row in values(lay)]
     assert changes == ["−87%"]
     axis = line[0]["encoding"]["x"]["axis"]

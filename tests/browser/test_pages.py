@@ -57,3 +57,18 @@ def test_home_is_readable_on_a_phone(server, browser):
     assert errors == []
     screenshot(pg, "home-phone")
     context.close()
+
+
+def test_series_points_fall_at_their_dates_in_the_browser(server, page):
+    """Streamlit ships chart data as Arrow; the series must still spread over time and fall in value."""
+    pg = page.page
+    pg.goto(f"{server.url}/?figure=russia-iskander-stock")
+    wait_for_app(pg, 1)
+    transforms = pg.eval_on_selector_all('[data-testid="stVegaLiteChart"] .mark-symbol path', "els => els.map(e => e.getAttribute('transform'))")
+    points = [tuple(float(v) for v in t[len("translate("):-1].split(",")) for t in transforms]
+    assert len(points) == 2
+    (x1, y1), (x2, y2) = points
+    assert x2 - x1 > 100, f"February and November 2022 are drawn {x2 - x1:.0f}px apart"
+    assert y2 > y1, "119 must be drawn below 900"
+    label = pg.eval_on_selector('[data-testid="stVegaLiteChart"] svg', "e => e.closest('[aria-label]').getAttribute('aria-label')")
+    assert "900 missiles as of February 2022" in label and "−87%" in label
