@@ -21,6 +21,8 @@ from figures.store import CatalogueStore
 
 PAGE_SIZE = 20
 NOT_FOUND = "We could not find that figure. It may have been renamed or removed."
+NOT_FOUND_STORY = "We could not find that story. Here is the latest one."
+MORE_STORIES = 10
 
 st.set_page_config(page_title="Figures", page_icon=":material/bar_chart:", layout="centered")
 charts.register_theme()
@@ -58,6 +60,7 @@ def _public_base() -> str:
 
 
 figure_id = _param("figure")
+story_param = _param("story")
 view = _param("view")
 embedded = bool(st.context.is_embedded)
 base_url = _public_base()
@@ -75,22 +78,43 @@ def csv_download(label: str, data, name: str, key: str) -> None:
     st.download_button(label, data=data, file_name=name, mime="text/csv", on_click="ignore", icon=":material/download:", key=key)
 
 
-def home() -> None:
+def home(story_id: str | None) -> None:
     ui.problems_notice(catalogue)
-    for story_id in catalogue.stories:
-        story_figures = [f for f in catalogue.figures if f.story == story_id]
-        if not story_figures:
-            continue
-        ui.story_header(catalogue, story_id)
-        for figure in story_figures:
-            ui.figure_card(figure, catalogue, PAGE)
-        groups = charts.comparison_groups(catalogue, story_id)
-        if groups:
-            st.markdown("### Side by side")
-            st.caption("Figures that count the same kind of thing, converted to one unit. Money is never drawn against counts, nor one currency against another.")
-            for group in groups:
-                st.altair_chart(charts.comparison_chart(group, catalogue), theme=None, width="stretch")
+    stories = snapshot.stories_newest_first
+    if not stories:
+        st.info("There are no figures in the catalogue yet.")
+        return
+    if story_id not in snapshot.figures_by_story:
+        if story_id is not None:
+            st.info(NOT_FOUND_STORY, icon=":material/search_off:")
+        story_id = stories[0]
+    ui.story_header(catalogue, story_id)
+    story_figures = snapshot.figures_by_story[story_id]
+    for figure in paginate(story_figures, key="story-page"):
+        ui.figure_card(figure, catalogue, PAGE)
+    groups = charts.comparison_groups(catalogue, story_id)
+    if groups:
+        st.markdown("### Side by side")
+        st.caption("Figures that count the same kind of thing, converted to one unit. Money is never drawn against counts, nor one currency against another.")
+        for group in groups:
+            st.altair_chart(charts.comparison_chart(group, catalogue), theme=None, width="stretch")
+    others = [s for s in stories if s != story_id][:MORE_STORIES]
+    if others:
+        st.markdown("### More stories")
+        for other in others:
+            st.page_link(PAGE, label=ui.md_escape(catalogue.stories[other].title), query_params={"story": other})
+        if len(stories) > MORE_STORIES + 1:
+            st.page_link(PAGE, label=f"All {len(stories)} stories in the catalogue", query_params={"view": "catalogue"})
     csv_download("Download all figures (CSV)", lambda: snapshot.csv, "figures.csv", "csv-all")
+
+
+def paginate(items, key: str):
+    """The slice of ``items`` on the page the reader chose; a page picker only when there is more than one page."""
+    pages = max(1, math.ceil(len(items) / PAGE_SIZE))
+    page = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1, key=key) if pages > 1 else 1
+    if pages > 1:
+        st.caption(f"Page {page} of {pages} · {len(items)} figures")
+    return items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
 
 
 def figure_view(figure_id: str) -> None:
@@ -125,9 +149,8 @@ def journalist_tools(figure) -> None:
     with st.expander("Full citation"):
         st.code(formatting.citation(figure, catalogue, url, accessed, full=True), language=None, wrap_lines=True)
     st.markdown("**Download**")
-    cols = st.columns(len(exports.EXPORTERS))
-    for col, (name, fmt) in zip(cols, exports.EXPORTERS.items()):
-        with col:
+    with st.container(horizontal=True):
+        for name, fmt in exports.EXPORTERS.items():
             st.download_button(
                 fmt.label,
                 data=lambda fmt=fmt: fmt.render(catalogue, figure),
@@ -160,11 +183,9 @@ def catalogue_view() -> None:
             wanted = set(chosen)
             mask &= frame[column].map(lambda values, w=wanted: not w.isdisjoint(values))
     found = frame[mask]
-    pages = max(1, math.ceil(len(found) / PAGE_SIZE))
-    page = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
-    st.caption(f"{len(found)} of {len(frame)} figures · page {page} of {pages}")
-    for row in found.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].itertuples():
-        ui.figure_card(catalogue.figure(row.figure_id), catalogue, PAGE, compact=True)
+    st.caption(f"{len(found)} of {len(frame)} figures")
+    for figure_id in paginate(list(found["figure_id"]), key="catalogue-page"):
+        ui.figure_card(catalogue.figure(figure_id), catalogue, PAGE, compact=True)
     csv_download("Download all figures (CSV)", lambda: snapshot.csv, "figures.csv", "csv-all")
 
 
@@ -195,7 +216,7 @@ def render() -> None:
     elif view == "ratings":
         ratings_view()
     else:
-        home()
+        home(story_param)
 
 
 # One page whose views are chosen by the URL, so every view is a permalink.

@@ -39,6 +39,20 @@ class Snapshot:
         return frames.figures_frame(self.catalogue)
 
     @cached_property
+    def figures_by_story(self) -> dict[str, tuple]:
+        """Each story's figures, in catalogue order."""
+        out: dict[str, list] = {}
+        for figure in self.catalogue.figures:
+            out.setdefault(figure.story, []).append(figure)
+        return {story: tuple(figures) for story, figures in out.items()}
+
+    @cached_property
+    def stories_newest_first(self) -> list[str]:
+        """Ids of the stories that have figures, the most recently published first."""
+        stories = self.catalogue.stories
+        return sorted(self.figures_by_story, key=lambda s: (stories[s].published, s), reverse=True)
+
+    @cached_property
     def csv(self) -> bytes:
         """The whole catalogue as the tidy CSV."""
         return exports.catalogue_csv(self.catalogue)

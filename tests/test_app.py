@@ -133,3 +133,41 @@ def test_figure_view_offers_permalink_snippet_citation_and_downloads(monkeypatch
     assert "Government of Ukraine" in citation and "accessed" in citation and "https://figures.example.org/news/?figure=" in citation
     labels = [b.label for b in at.get("download_button")]
     assert len(labels) == 5, labels
+
+
+def _big_catalogue(tmp_path: Path, stories: int, per_story: int) -> Path:
+    lines = ["sources:", "  src:", "    name: Source", "    kind: news report", "stories:"]
+    for s in range(stories):
+        lines += [f"  story-{s}:", f"    title: Story number {s}", "    publisher: Desk", f"    published: {2000 + s}"]
+    lines.append("figures:")
+    for s in range(stories):
+        for i in range(per_story):
+            lines += [
+                f"  - id: s{s}-f{i}", f"    title: Figure {i} of story {s}", "    unit: vehicle", f"    story: story-{s}", "    topic: t",
+                "    claims:", f"      - value: {i + 1}", "        qualifier: exact", "        as_of: 2022", "        claimant: Someone",
+                "        source: src", "        quote: words", "        confidence: reported", "        confidence_note: A reason.",
+            ]
+    path = tmp_path / "big.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_home_shows_the_newest_story_and_pages_its_figures(monkeypatch, tmp_path):
+    at = run_app(monkeypatch, data=_big_catalogue(tmp_path, stories=3, per_story=45))
+    body = texts(at).replace("\\", "")
+    assert "Story number 2" in body and "Figure 0 of story 2" in body
+    assert "Figure 0 of story 1" not in body
+    assert len([s for s in specs(at) if "Figure" in json.dumps(s.get("title", ""))]) <= 20
+    assert "Page 1 of 3 · 45 figures" in body
+    at.number_input[0].set_value(3).run()
+    body = texts(at).replace("\\", "")
+    assert "Figure 44 of story 2" in body and "Figure 0 of story 2" not in body
+
+
+def test_story_parameter_selects_a_story_and_unknown_story_falls_back_calmly(monkeypatch, tmp_path):
+    data = _big_catalogue(tmp_path, stories=2, per_story=2)
+    at = run_app(monkeypatch, data=data, story="story-0")
+    assert "Figure 0 of story 0" in texts(at).replace("\\", "")
+    at = run_app(monkeypatch, data=data, story="<b>nope</b>")
+    assert any("could not find that story" in i.value for i in at.info)
+    assert "nope" not in texts(at)
