@@ -1,13 +1,17 @@
-"""The command line: ``python -m figures check|export ...`` (also the ``figures`` script).
+"""The command line: ``python -m figures check|export|build ...`` (also the ``figures`` script).
 
 Exit codes: 0 valid, 1 the catalogue has problems, 2 usage errors (no such
-file, a directory, an unknown format).
+file, a directory, an unknown format). ``build`` exits 0 when it built at
+least one figure, even if others were skipped for problems (each printed as
+``skipped: PATH:LINE: ...``); 1 when no figure could be built, or with
+``--strict`` when there was any problem.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -76,7 +80,7 @@ def export_csv(path: str | None, output: str | None) -> None:
     catalogue = _open(path)
     for problem in catalogue.problems:
         click.echo(f"skipped: {problem}", err=True)
-    data = exports.EXPORTERS["csv"](catalogue, None)
+    data = exports.EXPORTERS["csv"].render(catalogue, None)
     if output:
         try:
             Path(output).write_bytes(data)
@@ -86,3 +90,42 @@ def export_csv(path: str | None, output: str | None) -> None:
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("-o", "--output", "output", required=True, type=click.Path(file_okay=False), help="The folder to write the site into (created if missing).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of CPUs",
+              help="Figures rendered in parallel.")
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar on standard error.")
+@click.option("--strict", is_flag=True, help="Exit 1 when the catalogue has any problem, even if figures were built (for CI).")
+def build(path: str | None, output: str, jobs: int, progress: bool, strict: bool) -> None:
+    """Publish PATH as a static site in a folder any web server or CDN can serve.
+
+    Writes per figure OUTPUT/<id>/ (index.html, chart.png, chart.svg,
+    chart.vl.json, data.csv), and OUTPUT/index.html, figures.csv and
+    datapackage.json. Rebuilding unchanged data gives byte-identical files.
+    Figures with problems are skipped and each problem is printed on standard
+    error; the exit code is 0 when at least one figure was built.
+    """
+    from figures.build import build_site  # vl-convert and the charts load only when building
+
+    catalogue = _open(path)
+    for problem in catalogue.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    if not catalogue.figures:
+        click.echo(f"{catalogue.path}: no valid figure to build", err=True)
+        sys.exit(1)
+    target = Path(output)
+    if target.exists() and not target.is_dir():
+        raise click.UsageError(f"{target} is a file; give a folder to write the site into")
+    started = time.perf_counter()
+    try:
+        written = build_site(catalogue, target, jobs=jobs, progress=progress)
+    except OSError as err:
+        raise click.ClickException(f"{err.filename or target}: cannot be written ({err.strerror or err})") from None
+    click.echo(f"built {len(catalogue.figures)} figures ({len(written)} files) in {target} in {time.perf_counter() - started:.1f} s", err=True)
+    if catalogue.problems:
+        click.echo(f"{len(catalogue.problems)} problem(s): the figures they concern were left out", err=True)
+        if strict:
+            sys.exit(1)

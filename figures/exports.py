@@ -1,18 +1,40 @@
-"""Exports: the tidy CSV now; images and pages join this table in later work.
+"""Exports: the tidy CSV, and per figure a PNG, an SVG, a standalone HTML page and the Vega-Lite JSON.
 
-``EXPORTERS`` maps a format name to a function that turns a catalogue (and,
-for per-figure formats, one figure) into bytes. The app and the command line
-both go through it, so a download and ``figures export`` give the same file.
+``EXPORTERS`` is the one table of format name to :class:`Format`; the app's
+download buttons, ``figures export`` and ``figures build`` all go through it,
+so a download and a published file are the same bytes::
+
+    fmt = EXPORTERS["png"]
+    data = fmt.render(catalogue, figure)      # bytes
+    name = fmt.filename(figure)               # "humvees-left.png"
+    mime = fmt.media_type                     # "image/png"
+
+Every output is deterministic: the same catalogue gives byte-identical files
+(no timestamps, no random ids), so published embeds never change silently.
+Images are drawn :data:`EXPORT_WIDTH` pixels wide with the title, the
+qualifier and the source line inside the picture; the HTML page fills its
+container instead and carries the same words as text around the chart.
 """
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
+import html
 import io
+import json
+import os
+import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+import vl_convert
+
+from figures import charts, formatting
 from figures.frames import CSV_COLUMNS, NUMERIC_COLUMNS, claim_rows
-from figures.model import Catalogue, Figure
+from figures.model import Catalogue, Claim, Confidence, Figure
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 """A text cell starting with one of these runs as a formula in a spreadsheet (OWASP)."""
@@ -87,10 +109,316 @@ def read_csv(data: bytes) -> list[dict[str, object]]:
     return out
 
 
-Exporter = Callable[[Catalogue, "Figure | None"], bytes]
-EXPORTERS: dict[str, Exporter] = {
-    "csv": catalogue_csv,
-}
-"""Format name to exporter; each takes the catalogue and an optional figure."""
+# -- charts as files ------------------------------------------------------------------------
 
-MEDIA_TYPES = {"csv": "text/csv"}
+EXPORT_WIDTH = 640
+"""Plot width in pixels of exported images and the Vega-Lite JSON, so they never depend on a container."""
+PNG_SCALE = 2
+"""PNGs are drawn at twice the chart's size, sharp on high-density screens and in print."""
+PUBLIC_URL_ENV = "FIGURES_PUBLIC_URL"
+"""Environment variable holding the app's public address; the HTML page links back to the figure there."""
+
+
+def chart_spec(catalogue: Catalogue, figure: Figure, width: int | None = EXPORT_WIDTH) -> dict:
+    """The figure's Vega-Lite spec in the house theme (``width=None``: fill the container)."""
+    return charts.figure_chart(figure, catalogue, width=width).to_dict()
+
+
+def vl_json(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
+    """The Vega-Lite JSON of one figure's chart: sorted keys, indented, UTF-8."""
+    return spec_json(chart_spec(catalogue, _need(figure, "vl.json")))
+
+
+def spec_json(spec: dict) -> bytes:
+    """A spec as the ``vl.json`` file: sorted keys, two-space indent, UTF-8 text, a final newline."""
+    return (json.dumps(spec, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def png(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
+    """The chart as a PNG at :data:`PNG_SCALE` times its size, text and source line included."""
+    return spec_png(chart_spec(catalogue, _need(figure, "png")))
+
+
+def spec_png(spec: dict) -> bytes:
+    """Draw a spec as a PNG at :data:`PNG_SCALE`."""
+    return vl_convert.vegalite_to_png(spec, scale=PNG_SCALE)
+
+
+def svg(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
+    """The chart as an SVG with ``<title>`` and ``<desc>`` for screen readers."""
+    figure = _need(figure, "svg")
+    return spec_svg(chart_spec(catalogue, figure), figure)
+
+
+def spec_svg(spec: dict, figure: Figure) -> bytes:
+    """Draw ``spec`` with vl-convert and make it an accessible image.
+
+    ``<title>`` (the figure's title) and ``<desc>`` (the chart's description,
+    which states every number in words) become the first children of the root
+    ``<svg>``, which gets ``role="img"`` and ``aria-labelledby`` naming both.
+    Their ids derive from the figure id (a slug), so several SVGs can share a page.
+    """
+    drawn = vl_convert.vegalite_to_svg(spec)
+    match = re.match(r"\s*(?:<\?xml[^>]*\?>\s*)?<svg\b([^>]*)>", drawn)
+    if match is None:
+        raise ValueError("vl-convert returned something that does not start with <svg>")
+    attributes = re.sub(r'\s(?:role|aria-[a-z]+)="[^"]*"', "", match.group(1))
+    title_id, desc_id = f"{figure.id}-title", f"{figure.id}-desc"
+    root = f'<svg{attributes} role="img" aria-labelledby="{title_id} {desc_id}">'
+    accessible = (f'<title id="{title_id}">{_esc(figure.title)}</title>'
+                  f'<desc id="{desc_id}">{_esc(spec.get("description") or figure.title)}</desc>')
+    return (root + accessible + drawn[match.end():]).encode("utf-8")
+
+
+def html_page(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
+    """A standalone page for one figure: works offline, fits 320 to 1200 pixels, embeds in an iframe.
+
+    Around the chart (Vega, Vega-Lite and vega-embed inlined, no CDN) it
+    writes the title, the headline, the confidence badge in words with its
+    meaning, every claim with its attribution, rating, reason and quote, the
+    sources with their links, the story, and a link back to the figure's page
+    when :data:`PUBLIC_URL_ENV` holds the app's public address. Every piece of
+    catalogue text is HTML-escaped; a Content-Security-Policy allows only the
+    page's own scripts (by hash) and no network requests at all.
+    """
+    figure = _need(figure, "html")
+    spec = chart_spec(catalogue, figure, width=None)
+    spec_text = _script_json(spec)
+    bundle = vega_bundle()
+    start = ("(function () {\n"
+             "  var chart = document.getElementById('chart');\n"
+             "  var spec = JSON.parse(document.getElementById('figure-spec').textContent);\n"
+             "  vegaEmbed(chart, spec, {actions: false, renderer: 'svg'}).catch(function (error) {\n"
+             "    chart.textContent = 'The chart could not be drawn; every value is listed below.';\n"
+             "    console.error(error);\n"
+             "  });\n"
+             "})();")
+    csp = "; ".join([
+        "default-src 'none'",
+        f"script-src {_csp_hash(bundle)} {_csp_hash(start)} 'unsafe-eval'",  # Vega compiles its expressions
+        "style-src 'unsafe-inline'",
+        "img-src data: blob:",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ])
+    url = figure_page_url(figure)
+    head = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">',
+        f"<title>{_esc(figure.title)}</title>",
+        f'<meta name="description" content="{_esc(formatting.headline(figure) + ". " + formatting.source_line(figure, catalogue))}">',
+        *([f'<link rel="canonical" href="{_esc(url)}">'] if url else []),
+        f"<style>{PAGE_CSS}</style>",
+        "</head>",
+        "<body>",
+    ]
+    body = figure_article(catalogue, figure, url)
+    scripts = [
+        f'<script type="application/json" id="figure-spec">{spec_text}</script>',
+        f"<script>{bundle}</script>",
+        f"<script>{start}</script>",
+        "</body>",
+        "</html>",
+        "",
+    ]
+    return "\n".join([*head, body, *scripts]).encode("utf-8")
+
+
+def figure_article(catalogue: Catalogue, figure: Figure, url: str | None = None) -> str:
+    """The page's visible text around the chart, as an ``<article>``; every catalogue string escaped."""
+    summary = formatting.confidence_summary(figure)
+    claims = sorted(figure.claims, key=lambda c: c.as_of)
+    parts = [
+        f'<article class="figure" id="figure-{_esc(figure.id)}">',
+        "<header>",
+        f"<h1>{_esc(figure.title)}</h1>",
+        f'<p class="headline">{_esc(formatting.headline(figure))}</p>',
+        f'<p class="confidence">{badge(summary)} <span class="meaning">{_esc(formatting.CONFIDENCE_MEANING[summary])}</span></p>',
+        "</header>",
+        *([f'<p class="description">{_esc(figure.description)}</p>'] if figure.description else []),
+        '<div id="chart" class="chart"></div>',
+        "<noscript><p>The chart needs JavaScript; every value is listed below.</p></noscript>",
+        f'<p class="source-line">{_esc(formatting.source_line(figure, catalogue))}</p>',
+        f"<h2>{'The claim' if len(claims) == 1 else 'The claims'}</h2>",
+        '<ol class="claims">',
+        *(_claim_item(claim, figure, catalogue, quoted=i == 0 or claim.quote != claims[i - 1].quote) for i, claim in enumerate(claims)),
+        "</ol>",
+        *_sources_list(claims, catalogue),
+        *_story_line(figure, catalogue),
+        *([f'<p class="permalink"><a href="{_esc(url)}" target="_top">See this figure with its full provenance</a></p>'] if url else []),
+        "</article>",
+    ]
+    return "\n".join(parts)
+
+
+def badge(confidence: Confidence) -> str:
+    """The confidence badge: a symbol and the word, coloured, never colour alone."""
+    label = formatting.CONFIDENCE_LABELS[confidence]
+    return f'<span class="badge badge-{confidence.value}">{formatting.CONFIDENCE_ICONS[confidence]} {label}</span>'
+
+
+def _claim_item(claim: Claim, figure: Figure, catalogue: Catalogue, quoted: bool = True) -> str:
+    """One claim: value, date, chain of custody, rating with its reason, and the quote (unless the previous claim had the same)."""
+    return "\n".join([
+        "<li>",
+        f'<p class="value"><strong>{_esc(formatting.claim_value(claim, figure.unit))}</strong> as of {_esc(claim.as_of.label)}</p>',
+        f'<p class="attribution">{_esc(formatting.attribution(claim, catalogue))}</p>',
+        f'<p class="rating">{badge(claim.confidence)} {_esc(claim.confidence_note)}</p>',
+        f"<blockquote>{_esc(claim.quote)}</blockquote>" if quoted else '<p class="same-quote">(The same words as above.)</p>',
+        "</li>",
+    ])
+
+
+def _sources_list(claims: list[Claim], catalogue: Catalogue) -> list[str]:
+    ids: list[str] = []
+    for claim in claims:
+        ids.extend(h for h in (claim.source, *claim.via) if h not in ids and h in catalogue.sources)
+    if not ids:
+        return []
+    items = []
+    for source_id in ids:
+        source = catalogue.sources[source_id]
+        name = _esc(formatting.source_label(source))
+        link = safe_url(source.url)
+        text = f'<a href="{_esc(link)}" rel="noopener" target="_blank">{name}</a>' if link else name
+        items.append(f"<li>{text} <span class=\"kind\">({_esc(source.kind)})</span></li>")
+    return ["<h2>Sources</h2>", '<ul class="sources">', *items, "</ul>"]
+
+
+def _story_line(figure: Figure, catalogue: Catalogue) -> list[str]:
+    story = catalogue.stories.get(figure.story)
+    if story is None:
+        return []
+    title = f"\u201c{_esc(story.title)}\u201d"
+    link = safe_url(story.url)
+    if link:
+        title = f'<a href="{_esc(link)}" rel="noopener" target="_blank">{title}</a>'
+    return [f'<p class="story">Story: {_esc(story.publisher)}, {title}, {_esc(story.published.label)}</p>']
+
+
+PAGE_CSS = """
+*,*::before,*::after{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;padding:16px;font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;color:#1A1A1A;background:#FFFFFF;line-height:1.45}
+main,article.figure{max-width:1200px;margin:0 auto}
+h1{font-size:1.35rem;line-height:1.25;margin:0 0 .25rem}
+h2{font-size:1rem;margin:1.25rem 0 .5rem}
+p{margin:.25rem 0}
+a{color:#0057A3}
+.headline{font-size:1.6rem;font-weight:bold;margin:.25rem 0}
+.meaning,.kind,.source-line,.story,.attribution{color:#595959}
+.source-line{font-size:.875rem}
+.badge{display:inline-block;padding:0 .45em;border:1px solid currentColor;border-radius:.6em;font-size:.875rem;font-weight:bold;white-space:nowrap}
+.badge-confirmed{color:#005A8C}.badge-reported{color:#7A3E8C}.badge-claimed{color:#9A4F00}.badge-unverified{color:#595959}
+.chart{width:100%;max-width:100%;margin:1rem 0 .5rem;overflow:hidden}
+.chart svg,.chart canvas{max-width:100%;height:auto}
+.claims{padding-left:1.25rem}
+.claims li{margin-bottom:1rem}
+blockquote{margin:.35rem 0 0;padding-left:.75rem;border-left:3px solid #E3E3E3;font-style:italic;overflow-wrap:anywhere}
+ul.figures{list-style:none;padding:0}
+ul.figures>li{border-top:1px solid #E3E3E3;padding:.75rem 0}
+ul.figures h2{margin:0 0 .25rem;font-size:1.1rem}
+.downloads{font-size:.875rem}
+ul.legend{padding-left:1.25rem}
+ul.legend li{margin-bottom:.35rem}
+@media (max-width:480px){body{padding:10px}.headline{font-size:1.3rem}}
+""".strip().replace("\n", "")
+"""The style sheet every exported page shares (inlined: a page needs nothing else)."""
+
+
+_BUNDLE: str | None = None
+
+
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and vega-embed as one script (about 900 KB), built once per process."""
+    global _BUNDLE
+    if _BUNDLE is None:
+        bundle = vl_convert.javascript_bundle()
+        if re.search(r"</script|<!--", bundle, re.IGNORECASE):  # would end or confuse the inline <script>
+            raise ValueError("the Vega bundle cannot be inlined in a <script> element")
+        _BUNDLE = bundle
+    return _BUNDLE
+
+
+def public_base_url() -> str | None:
+    """The app's public address from :data:`PUBLIC_URL_ENV`, if it is a plain http(s) URL; else None."""
+    return safe_url(os.environ.get(PUBLIC_URL_ENV, "").strip() or None)
+
+
+def figure_page_url(figure: Figure) -> str | None:
+    """The figure's permalink in the app (``<base>/?figure=<id>``), or None without a public address."""
+    base = public_base_url()
+    return None if base is None else formatting.figure_url(base, figure.id)
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an absolute http(s) URL with a host and no whitespace or quotes; else None."""
+    if not url or re.search(r"[\s\"'<>\\`]", url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme in ("http", "https") and parts.hostname else None
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _script_json(value: object) -> str:
+    """JSON safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` can end it or open a comment."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+def _csp_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def _need(figure: Figure | None, name: str) -> Figure:
+    if figure is None:
+        raise ValueError(f"the {name} export draws one figure's chart: pass the figure")
+    return figure
+
+
+# -- the table ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Format:
+    """One export format: how to name, label and render it.
+
+    ``render(catalogue, figure)`` returns the file's bytes; ``figure`` may be
+    None only when :attr:`needs_figure` is false (the CSV of the whole catalogue).
+    """
+
+    name: str
+    extension: str
+    """The file name's ending, without the leading dot: ``"png"``, ``"vl.json"``."""
+    media_type: str
+    render: Callable[[Catalogue, Figure | None], bytes]
+    label: str
+    """What a download button says, e.g. ``"PNG image"``."""
+    needs_figure: bool = True
+
+    def filename(self, figure: Figure | None = None) -> str:
+        """``<figure id>.<extension>``, or ``figures.csv`` for the whole catalogue."""
+        if figure is None and self.needs_figure:
+            raise ValueError(f"the {self.name} export needs a figure")
+        return f"{figure.id if figure else 'figures'}.{self.extension}"
+
+
+EXPORTERS: dict[str, Format] = {
+    "csv": Format("csv", "csv", "text/csv", catalogue_csv, "CSV data", needs_figure=False),
+    "png": Format("png", "png", "image/png", png, f"PNG image ({PNG_SCALE}\u00d7)"),
+    "svg": Format("svg", "svg", "image/svg+xml", svg, "SVG image"),
+    "html": Format("html", "html", "text/html", html_page, "Standalone HTML page"),
+    "vl.json": Format("vl.json", "vl.json", "application/json", vl_json, "Vega-Lite JSON"),
+}
+"""Format name to :class:`Format`: the one table the app, ``figures export`` and ``figures build`` share."""

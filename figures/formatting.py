@@ -246,7 +246,8 @@ def citation(figure: Figure, catalogue: Catalogue, url: str, accessed: str, full
         return f"{figure.title}: {headline(figure)} ({attribution(last, catalogue)}, as of {last.as_of.label}). Figures, {url}, accessed {accessed}."
     parts = [f"{figure.title}: {headline(figure)}."]
     for claim in claims:
-        parts.append(f"{claim_value(claim, figure.unit)}, as of {claim.as_of.label}: {attribution(claim, catalogue)}; {CONFIDENCE_LABELS[claim.confidence].lower()} ({claim.confidence_note})")
+        rating = f"{CONFIDENCE_LABELS[claim.confidence].lower()} ({claim.confidence_note})"
+        parts.append(f"{claim_value(claim, figure.unit)}, as of {claim.as_of.label}: {attribution(claim, catalogue)}; {rating}")
     story = catalogue.stories.get(figure.story)
     if story is not None:
         parts.append(f"In: {story.publisher}, \u201c{story.title}\u201d, {story.published.label}{', ' + story.url if story.url else ''}.")

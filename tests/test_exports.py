@@ -1,17 +1,29 @@
-"""The tidy CSV: every column, formulas neutralised, numbers kept, RFC 4180, UTF-8, a faithful round trip."""
+"""Exports: the tidy CSV (formulas neutralised, numbers kept, RFC 4180, UTF-8, a faithful round trip), and per
+figure a PNG, an accessible SVG, a standalone offline HTML page and the Vega-Lite JSON, all deterministic and escaped."""
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import json
+import re
+import struct
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from figures.exports import EXPORTERS, MEDIA_TYPES, catalogue_csv, csv_cell, neutralise, read_csv, restore, rows_to_csv
+from figures import formatting
+from figures.exports import EXPORT_WIDTH, EXPORTERS, PNG_SCALE, PUBLIC_URL_ENV, catalogue_csv, csv_cell, neutralise, read_csv, restore, rows_to_csv, safe_url, vega_bundle
 from figures.frames import CSV_COLUMNS, NUMERIC_COLUMNS
 from figures.loader import load, load_text
-from figures.model import Catalogue
+from figures.model import Catalogue, Figure
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = load(ROOT / "data" / "figures.yaml")
 
 OWASP_PAYLOADS = [
     '=HYPERLINK("http://x","y")',
@@ -173,10 +185,12 @@ def test_one_figure_exports_only_its_claims(real):
     assert [(r["figure_id"], r["value"], r["as_of"]) for r in rows] == [("russia-iskander-stock", 900, "2022-02"), ("russia-iskander-stock", 119, "2022-11")]
 
 
-def test_exporters_table_gives_the_same_bytes_as_the_function(real):
-    assert EXPORTERS["csv"](real, None) == catalogue_csv(real)
-    assert MEDIA_TYPES["csv"] == "text/csv"
-    assert set(EXPORTERS) == set(MEDIA_TYPES)
+def test_csv_exporter_gives_the_same_bytes_as_the_function(real):
+    csv_format = EXPORTERS["csv"]
+
+    assert csv_format.render(real, None) == catalogue_csv(real)
+    assert csv_format.render(real, real.figure("humvees-left")) == catalogue_csv(real, real.figure("humvees-left"))
+    assert (csv_format.media_type, csv_format.extension, csv_format.filename()) == ("text/csv", "csv", "figures.csv")
 
 
 def test_empty_catalogue_exports_just_the_header():
@@ -184,3 +198,261 @@ def test_empty_catalogue_exports_just_the_header():
 
     assert data == (",".join(CSV_COLUMNS) + "\r\n").encode("utf-8")
     assert read_csv(data) == []
+
+
+# -- chart formats ----------------------------------------------------------------------------
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SVG_NS = "{http://www.w3.org/2000/svg}"
+SHAPES = ["us-equipment-left-value", "russia-iskander-stock", "russia-cruise-missile-mass-strikes", "us-weapons-share-left"]
+"""One of each chart shape: a hedged single value, a series over time, a range, a percentage."""
+HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)> </script><script>alert(2)</script>"
+
+
+@functools.cache
+def rendered(name: str, figure_id: str) -> bytes:
+    """One export of a figure of data/figures.yaml, rendered once per test session."""
+    return EXPORTERS[name].render(REAL, REAL.figure(figure_id))
+
+
+class PageText(HTMLParser):
+    """The visible text of an HTML page (not scripts or styles), its tags with attributes, and whether it nests sanely."""
+
+    VOID = {"meta", "link", "br", "img", "input", "hr", "source", "area", "base", "col", "embed", "track", "wbr"}
+
+    def __init__(self, page: bytes) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.chunks: list[str] = []
+        self.scripts: list[str] = []
+        self.open: list[str] = []
+        self.feed(page.decode("utf-8"))
+        self.close()
+        self.text = re.sub(r"\s+", " ", " ".join(self.chunks))
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes {self.open[-1:]}"
+        self.open.pop()
+
+    def handle_data(self, data):
+        if self.open and self.open[-1] == "script":
+            self.scripts.append(data)
+        elif not self.open or self.open[-1] not in ("style", "title"):
+            self.chunks.append(data)
+
+
+def svg_text(root: ET.Element) -> str:
+    """Every text drawn in an SVG, wrapped lines joined with spaces."""
+    drawn = [" ".join(t.itertext()) for t in root.iter(f"{SVG_NS}text")]
+    return re.sub(r"\s+", " ", " ".join(drawn))
+
+
+def flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_exporters_table_has_the_five_formats_with_file_names_and_media_types():
+    figure = REAL.figure("humvees-left")
+
+    table = {name: (f.extension, f.media_type, f.filename(figure)) for name, f in EXPORTERS.items()}
+
+    assert table == {
+        "csv": ("csv", "text/csv", "humvees-left.csv"),
+        "png": ("png", "image/png", "humvees-left.png"),
+        "svg": ("svg", "image/svg+xml", "humvees-left.svg"),
+        "html": ("html", "text/html", "humvees-left.html"),
+        "vl.json": ("vl.json", "application/json", "humvees-left.vl.json"),
+    }
+    assert all(f.name == name and f.label for name, f in EXPORTERS.items())
+
+
+@pytest.mark.parametrize("name", ["png", "svg", "html", "vl.json"])
+def test_chart_formats_refuse_to_render_without_a_figure(name):
+    with pytest.raises(ValueError, match="figure"):
+        EXPORTERS[name].render(REAL, None)
+    with pytest.raises(ValueError, match="needs a figure"):
+        EXPORTERS[name].filename(None)
+
+
+@pytest.mark.parametrize("figure_id", SHAPES)
+def test_png_is_a_png_at_twice_the_size_of_the_chart(figure_id):
+    data = rendered("png", figure_id)
+    root = ET.fromstring(rendered("svg", figure_id))
+
+    assert data.startswith(PNG_MAGIC)
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (PNG_SCALE * int(root.get("width")), PNG_SCALE * int(root.get("height")))
+    assert PNG_SCALE == 2 and width >= 2 * EXPORT_WIDTH
+
+
+@pytest.mark.parametrize("figure_id", SHAPES)
+def test_svg_has_title_and_desc_first_and_draws_title_qualifier_and_source_line(figure_id):
+    figure = REAL.figure(figure_id)
+    root = ET.fromstring(rendered("svg", figure_id))
+
+    first, second = list(root)[:2]
+    assert (first.tag, second.tag) == (f"{SVG_NS}title", f"{SVG_NS}desc")
+    assert first.text == figure.title
+    assert second.text == json.loads(rendered("vl.json", figure_id))["description"]  # the numbers in words
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == f"{first.get('id')} {second.get('id')}"
+    drawn = svg_text(root)
+    assert figure.title in drawn
+    assert formatting.source_line(figure, REAL).replace(" | ", " ") in drawn  # the attribution travels with the picture
+    for claim in figure.claims:
+        assert formatting.claim_value(claim, figure.unit) in drawn  # "more than $7bn", "2 to 3 strikes"
+
+
+@pytest.mark.parametrize("figure_id", SHAPES)
+def test_html_page_carries_title_headline_confidence_attribution_and_quote_as_text(figure_id):
+    figure = REAL.figure(figure_id)
+    page = PageText(rendered("html", figure_id))
+
+    assert not page.open, f"unclosed tags {page.open}"
+    for text in [figure.title, formatting.headline(figure), formatting.source_line(figure, REAL),
+                 formatting.CONFIDENCE_LABELS[formatting.confidence_summary(figure)]]:
+        assert flat(text) in page.text, text
+    for claim in figure.claims:
+        for text in (formatting.attribution(claim, REAL), claim.confidence_note, claim.quote, formatting.claim_value(claim, figure.unit)):
+            assert flat(text) in page.text, text
+    assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in page.tags
+    assert [t for t, a in page.tags if a.get("id") == "chart"] == ["div"]
+
+
+@pytest.mark.parametrize("figure_id", SHAPES)
+def test_html_page_works_offline_with_vega_inlined_and_fills_its_container(figure_id):
+    data = rendered("html", figure_id)
+    page = PageText(data)
+
+    external = [(t, a) for t, a in page.tags if t in ("script", "link", "img", "iframe", "source", "embed", "object")
+                and re.match(r"(https?:)?//", (a.get("src") or a.get("href") or a.get("data") or "")) and a.get("rel") != "canonical"]
+    assert external == []
+    assert not [a for t, a in page.tags if t == "script" and "src" in a]  # every script is inline
+    assert b"vegaEmbed" in data and len(data) > 500_000  # Vega, Vega-Lite and vega-embed travel with the page
+    (spec_text,) = [s for s in page.scripts if s.lstrip().startswith("{")]
+    spec = json.loads(spec_text)
+    assert spec["width"] == "container"  # 320 to 1200 pixels: the chart takes the width it is given
+    csp = next(a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    assert "default-src 'none'" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+
+
+@pytest.mark.parametrize("figure_id", SHAPES)
+def test_vega_lite_json_is_the_house_chart_at_the_export_width(figure_id):
+    data = rendered("vl.json", figure_id)
+
+    spec = json.loads(data)
+    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    assert spec["width"] == EXPORT_WIDTH
+    assert spec["config"]["font"].startswith("DejaVu Sans")  # the house theme, not a default one
+    assert data.decode("utf-8") == json.dumps(spec, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize("figure_id", SHAPES)
+def test_csv_of_one_figure_parses_back_to_its_claims(figure_id):
+    rows = read_csv(rendered("csv", figure_id))
+
+    assert [r["figure_id"] for r in rows] == [figure_id] * len(REAL.figure(figure_id).claims)
+
+
+@pytest.mark.parametrize("name", ["csv", "png", "svg", "html", "vl.json"])
+def test_every_format_gives_identical_bytes_when_rendered_again(name):
+    for figure in REAL.figures:
+        assert EXPORTERS[name].render(REAL, figure) == rendered(name, figure.id), figure.id
+
+
+
+# -- hostile catalogue text -------------------------------------------------------------------
+
+@pytest.fixture
+def hostile(catalogue_text) -> tuple[Catalogue, Figure]:
+    """The target figure's title, claimant and quote, and its source's name, all hold HTML that would run if not escaped."""
+    text = catalogue_text("title: Target figure", f'title: "T {HOSTILE}"')
+    text = text.replace('quote: "five"', f'quote: "Q {HOSTILE}"').replace("claimant: Someone\n        source: src-a\n        quote: \"Q",
+                                                                       f'claimant: "C {HOSTILE}"\n        source: src-a\n        quote: "Q')
+    text = text.replace("    name: Source A\n", f'    name: "S {HOSTILE}"\n')
+    catalogue = load_text(text)
+    assert catalogue.ok, [str(p) for p in catalogue.problems]
+    figure = catalogue.figure("target")
+    assert HOSTILE in figure.title and HOSTILE in figure.claims[0].claimant and HOSTILE in figure.claims[0].quote
+    return catalogue, figure
+
+
+def test_hostile_text_appears_in_the_html_page_only_escaped(hostile):
+    catalogue, figure = hostile
+
+    data = EXPORTERS["html"].render(catalogue, figure).decode("utf-8")
+    page = PageText(data.encode("utf-8"))
+    ours = data.replace(vega_bundle(), "")  # Vega's own code (which builds tooltips with <img> and escapes data itself)
+
+    assert "<img" not in ours and "<script>alert" not in ours and "onerror=alert(1)>" not in ours
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in ours and "&lt;img src=x onerror=alert(1)&gt;" in ours
+    assert len(re.findall(r"<script", data)) == 3  # the spec (JSON), the Vega bundle, the start-up: nothing injected
+    assert not [t for t, _ in page.tags if t == "img"]
+    for text in (figure.title, figure.claims[0].claimant, figure.claims[0].quote):
+        assert flat(text) in page.text  # shown to the reader as the words they are
+    (spec_text,) = [s for s in page.scripts if s.lstrip().startswith("{")]
+    assert "<" not in spec_text and HOSTILE in json.dumps(json.loads(spec_text), ensure_ascii=False)
+
+
+def test_hostile_text_keeps_the_svg_well_formed_and_shows_it_as_text(hostile):
+    catalogue, figure = hostile
+
+    root = ET.fromstring(EXPORTERS["svg"].render(catalogue, figure))
+
+    assert list(root)[0].text == figure.title
+    assert not [e for e in root.iter() if e.tag in (f"{SVG_NS}script", f"{SVG_NS}img", "script", "img")]
+    assert "alert(1)" in svg_text(root)
+
+
+def test_hostile_text_stays_data_in_the_vega_lite_json_and_the_png_still_draws(hostile):
+    catalogue, figure = hostile
+
+    spec = json.loads(EXPORTERS["vl.json"].render(catalogue, figure))
+
+    assert HOSTILE in json.dumps(spec, ensure_ascii=False)
+    assert EXPORTERS["png"].render(catalogue, figure).startswith(PNG_MAGIC)
+
+
+# -- links ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://news.example/figures", True),
+        ("http://localhost:8501", True),
+        ("javascript:alert(1)", False),
+        ("JAVASCRIPT:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("//news.example/figures", False),
+        ("news.example/figures", False),
+        ("https://", False),
+        ('https://x.example/" onmouseover="alert(1)', False),
+        ("https://x.example/a b", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_only_plain_http_urls_are_ever_linked(url, safe):
+    assert (safe_url(url) == url) if safe else safe_url(url) is None
+
+
+def test_html_page_links_back_to_the_figure_only_when_a_public_url_is_known(monkeypatch):
+    figure = REAL.figure("humvees-left")
+    monkeypatch.delenv(PUBLIC_URL_ENV, raising=False)
+    without = PageText(EXPORTERS["html"].render(REAL, figure))
+    monkeypatch.setenv(PUBLIC_URL_ENV, "https://news.example/figures/")
+    with_url = PageText(EXPORTERS["html"].render(REAL, figure))
+    monkeypatch.setenv(PUBLIC_URL_ENV, "javascript:alert(1)")
+    hostile_url = PageText(EXPORTERS["html"].render(REAL, figure))
+
+    def links(page: PageText) -> list[str]:
+        return [a["href"] for t, a in page.tags if t == "a" and "figure=" in a.get("href", "")]
+
+    assert links(without) == [] and links(hostile_url) == []
+    assert links(with_url) == ["https://news.example/figures/?figure=humvees-left"]

@@ -1,0 +1,355 @@
+"""Static publishing: ``figures build`` writes a folder any static host or CDN can serve.
+
+The Streamlit app is the newsroom's working view; readers at scale get these
+plain files::
+
+    DIR/index.html            every figure: headline, confidence in words, attribution, links
+    DIR/figures.csv           the whole catalogue, one row per claim (the tidy CSV)
+    DIR/datapackage.json      a Frictionless Tabular Data Package describing figures.csv
+    DIR/<id>/index.html       the standalone, embeddable page of one figure (works offline)
+    DIR/<id>/chart.png        the chart, 2x, title, qualifier and source line inside
+    DIR/<id>/chart.svg        the same, with <title> and <desc>
+    DIR/<id>/chart.vl.json    its Vega-Lite spec
+    DIR/<id>/data.csv         the figure's claims
+
+Every file comes from :data:`figures.exports.EXPORTERS` (or the same
+functions), so a published file and an app download are the same bytes.
+Rebuilding unchanged data gives byte-identical files (no timestamps, sorted
+keys), and files whose bytes did not change are not rewritten, so their
+modification times stay put for rsync and CDN uploads. Worker processes draw
+the images, one figure per task, while the main process writes the pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import click
+
+from figures import exports, formatting, units
+from figures.frames import COLUMN_DESCRIPTIONS, CSV_COLUMNS, NUMERIC_COLUMNS
+from figures.model import Catalogue, Confidence, Figure, Qualifier
+
+FIGURE_FILES = ("index.html", "chart.png", "chart.svg", "chart.vl.json", "data.csv")
+"""The files of one figure's folder, ``DIR/<id>/``."""
+PAGE_FILES = ("index.html",)
+IMAGE_FILES = ("chart.png", "chart.svg", "chart.vl.json", "data.csv")
+"""What a worker process writes for a figure; the main process writes :data:`PAGE_FILES` meanwhile."""
+SITE_FILES = ("index.html", "figures.csv", "datapackage.json")
+"""The files at the top of the folder."""
+INTEGER_COLUMNS = ("credibility",)
+DATAPACKAGE_NAME = "figures"
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: bool = True) -> list[Path]:
+    """Write the static site of ``catalogue``'s valid figures into ``out_dir``.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The loaded catalogue; figures with problems are already left out of
+        it by the loader (the caller reports ``catalogue.problems``).
+    out_dir : Path
+        The folder to write; created if missing. Folders of figures no longer
+        in the catalogue are removed, but only when they hold nothing but the
+        files a build writes.
+    jobs : int
+        Worker processes drawing the charts (one figure per task) while this
+        process writes the pages; 1 does everything in this process.
+    progress : bool
+        Show a progress bar on standard error.
+
+    Returns
+    -------
+    list of Path
+        Every file of the site, sorted.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for figure in catalogue.figures:
+        if not _SLUG.fullmatch(figure.id):  # the loader only lets slugs through; never write outside out_dir
+            raise ValueError(f"figure id {figure.id!r} is not a slug")
+    _remove_stale(out_dir, {f.id for f in catalogue.figures})
+
+    written: list[Path] = []
+    ids = [f.id for f in catalogue.figures]
+    with _progress(2 * len(ids), progress) as bar:
+        if jobs <= 1 or len(ids) <= 1:
+            for figure_id in ids:
+                written += write_figure(catalogue, catalogue.figure(figure_id), out_dir)
+                bar.update(2)
+        else:
+            # Workers draw the images (vl-convert: the slow part), one figure per task; meanwhile this
+            # process writes the HTML pages, which need the 900 KB Vega bundle but no drawing.
+            context = multiprocessing.get_context("spawn")  # never fork a process that runs vl-convert's threads
+            with ProcessPoolExecutor(max_workers=min(jobs, len(ids)), mp_context=context,
+                                     initializer=_start_worker, initargs=(catalogue,)) as pool:
+                futures = [pool.submit(_images_in_worker, figure_id, out_dir) for figure_id in ids]
+                for figure_id in ids:
+                    written += write_figure(catalogue, catalogue.figure(figure_id), out_dir, PAGE_FILES)
+                    bar.update(1)
+                for future in as_completed(futures):
+                    written += future.result()
+                    bar.update(1)
+
+    written.append(_write(out_dir / "figures.csv", exports.EXPORTERS["csv"].render(catalogue, None)))
+    written.append(_write(out_dir / "datapackage.json", _json_bytes(datapackage(catalogue, out_dir / "figures.csv"))))
+    written.append(_write(out_dir / "index.html", site_index(catalogue)))
+    return sorted(written)
+
+
+def figure_files(catalogue: Catalogue, figure: Figure, names: tuple[str, ...] = FIGURE_FILES) -> dict[str, bytes]:
+    """The bytes of the files ``names`` of one figure's folder; the chart spec is built once for the images."""
+    spec = exports.chart_spec(catalogue, figure) if set(names) & set(IMAGE_FILES) else {}
+    makers = {
+        "index.html": lambda: exports.EXPORTERS["html"].render(catalogue, figure),
+        "chart.png": lambda: exports.spec_png(spec),
+        "chart.svg": lambda: exports.spec_svg(spec, figure),
+        "chart.vl.json": lambda: exports.spec_json(spec),
+        "data.csv": lambda: exports.EXPORTERS["csv"].render(catalogue, figure),
+    }
+    return {name: makers[name]() for name in names}
+
+
+def write_figure(catalogue: Catalogue, figure: Figure, out_dir: Path, names: tuple[str, ...] = FIGURE_FILES) -> list[Path]:
+    """Write the files ``names`` (default: all) of ``out_dir/<id>/`` for one figure; returns them."""
+    folder = out_dir / figure.id
+    folder.mkdir(parents=True, exist_ok=True)
+    return [_write(folder / name, data) for name, data in figure_files(catalogue, figure, names).items()]
+
+
+# -- the index page -------------------------------------------------------------------------
+
+def site_index(catalogue: Catalogue) -> bytes:
+    """``DIR/index.html``: every figure with its headline, confidence in words, attribution and downloads.
+
+    Plain HTML and inline CSS, no script and nothing fetched from elsewhere;
+    every piece of catalogue text is HTML-escaped.
+    """
+    esc = _esc
+    stories = [catalogue.stories[s] for s in dict.fromkeys(f.story for f in catalogue.figures) if s in catalogue.stories]
+    title = "Figures" + (f": {stories[0].title}" if len(stories) == 1 else "")
+    story_items = []
+    for story in stories:
+        name = f"\u201c{esc(story.title)}\u201d"
+        link = exports.safe_url(story.url)
+        if link:
+            name = f'<a href="{esc(link)}" rel="noopener">{name}</a>'
+        story_items.append(f"<li>{esc(story.publisher)}, {name}, {esc(story.published.label)}</li>")
+    items = []
+    for figure in catalogue.figures:
+        fid = esc(figure.id)
+        items.append("\n".join([
+            f'<li id="{fid}">',
+            f'<h2><a href="{fid}/index.html">{esc(figure.title)}</a></h2>',
+            f'<p class="headline">{esc(formatting.headline(figure))}</p>',
+            f'<p class="confidence">{exports.badge(formatting.confidence_summary(figure))}</p>',
+            f'<p class="attribution">{esc(formatting.source_line(figure, catalogue))}</p>',
+            f'<p class="downloads">Download: <a href="{fid}/chart.png">PNG</a> · <a href="{fid}/chart.svg">SVG</a> · '
+            f'<a href="{fid}/index.html">HTML page</a> · <a href="{fid}/chart.vl.json">Vega-Lite JSON</a> · <a href="{fid}/data.csv">CSV</a></p>',
+            "</li>",
+        ]))
+    count = len(catalogue.figures)
+    page = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">",
+        f"<title>{esc(title)}</title>",
+        f"<style>{exports.PAGE_CSS}</style>",
+        "</head>",
+        "<body>",
+        "<main>",
+        f"<h1>{esc(title)}</h1>",
+        f"<p>{count} figure{'s' if count != 1 else ''}, each with who claimed it, where it was published and how far we trust it.</p>",
+        *(["<p>From:</p>", '<ul class="stories">', *story_items, "</ul>"] if story_items else []),
+        '<p class="downloads">All the data: <a href="figures.csv">figures.csv</a> (one row per claim, with its provenance) · '
+        '<a href="datapackage.json">datapackage.json</a> (its columns, units and sources)</p>',
+        '<ul class="figures">',
+        *items,
+        "</ul>",
+        "<h2>How far we trust a figure</h2>",
+        '<ul class="legend">',
+        *(f"<li>{exports.badge(c)} {esc(formatting.CONFIDENCE_MEANING[c])}</li>" for c in Confidence),
+        "</ul>",
+        '<p class="meaning">A figure shows the weakest rating among its claims; each figure\'s page gives every claim its own rating and reason.</p>',
+        "</main>",
+        "</body>",
+        "</html>",
+        "",
+    ]
+    return "\n".join(page).encode("utf-8")
+
+
+# -- the data package -----------------------------------------------------------------------
+
+def datapackage(catalogue: Catalogue, csv_path: Path | None = None) -> dict:
+    """A Frictionless Tabular Data Package (v1) describing ``figures.csv``.
+
+    One resource with the CSV's dialect and a schema field (name, type,
+    description) for every column of :data:`figures.frames.CSV_COLUMNS`; the
+    catalogue's sources under ``sources``; the units in use, their dimension
+    and the canonical unit they convert to under the custom property ``units``.
+    When ``csv_path`` is given, its size and SHA-256 are recorded too.
+    """
+    stories = [catalogue.stories[s] for s in dict.fromkeys(f.story for f in catalogue.figures) if s in catalogue.stories]
+    title = "Figures" + (f": {stories[0].title}" if len(stories) == 1 else "")
+    resource: dict = {
+        "name": "figures",
+        "path": "figures.csv",
+        "profile": "tabular-data-resource",
+        "title": "Every claim of every figure",
+        "description": "One row per claim: the figure, the value as claimed (with its qualifier and unit), the value in the "
+                       "canonical unit, when it held, who claimed it, where it was published and through whom, the quote, "
+                       "and the confidence with its reason.",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": True, "header": True},
+        "schema": {"fields": [_field(column) for column in CSV_COLUMNS], "missingValues": [""]},
+    }
+    if csv_path is not None:
+        data = Path(csv_path).read_bytes()
+        resource["bytes"] = len(data)
+        resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    sources = []
+    for source in catalogue.sources.values():
+        entry = {"title": source.name}
+        link = exports.safe_url(source.url)
+        if link:
+            entry["path"] = link
+        sources.append(entry)
+    return {
+        "profile": "tabular-data-package",
+        "name": DATAPACKAGE_NAME,
+        "title": title,
+        "description": "Every numeric claim of the story, with its provenance and how far we trust it. Text cells that a "
+                       "spreadsheet would run as a formula start with an extra apostrophe.",
+        "resources": [resource],
+        "sources": sources,
+        "units": _units(catalogue),
+    }
+
+
+def _field(column: str) -> dict:
+    kind = "integer" if column in INTEGER_COLUMNS else "number" if column in NUMERIC_COLUMNS else "string"
+    field: dict = {"name": column, "type": kind, "description": COLUMN_DESCRIPTIONS[column]}
+    if column == "figure_id":
+        field["constraints"] = {"required": True}
+    elif column == "qualifier":
+        field["constraints"] = {"required": True, "enum": [q.value for q in Qualifier]}
+    elif column == "confidence":
+        field["constraints"] = {"required": True, "enum": [c.value for c in Confidence]}
+    elif column == "credibility":
+        field["constraints"] = {"minimum": 1, "maximum": 6}
+    return field
+
+
+def _units(catalogue: Catalogue) -> list[dict]:
+    """Every unit the catalogue uses, in first-use order, with what it converts to."""
+    used: dict[str, list[str]] = {}
+    for figure in catalogue.figures:
+        used.setdefault(figure.unit, []).append(figure.id)
+    out = []
+    for unit, figure_ids in used.items():
+        info = units.unit_info(unit)
+        out.append({
+            "unit": unit,
+            "name": info.name,
+            "dimension": info.dimension,
+            "canonical": info.canonical,
+            "factor": info.factor,
+            "currency": info.is_currency,
+            "figures": figure_ids,
+        })
+    return out
+
+
+# -- files ----------------------------------------------------------------------------------
+
+_WORKER: dict[str, Catalogue] = {}
+
+
+def _start_worker(catalogue: Catalogue) -> None:
+    _WORKER["catalogue"] = catalogue
+
+
+def _images_in_worker(figure_id: str, out_dir: Path) -> list[Path]:
+    catalogue = _WORKER["catalogue"]
+    return write_figure(catalogue, catalogue.figure(figure_id), out_dir, IMAGE_FILES)
+
+
+def _write(path: Path, data: bytes) -> Path:
+    """Write ``data`` atomically (a temporary file, then rename); leave the file alone if its bytes are already ``data``."""
+    try:
+        if path.read_bytes() == data:
+            return path
+    except OSError:
+        pass
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return path
+
+
+def _remove_stale(out_dir: Path, keep: set[str]) -> None:
+    """Remove folders of figures no longer in the catalogue.
+
+    Only a folder that is plainly an earlier build's is removed: exactly the
+    files of :data:`FIGURE_FILES`, no links, and an ``index.html`` that is
+    the page of the figure the folder is named after. Anything else stays.
+    """
+    for child in out_dir.iterdir():
+        if not child.is_dir() or child.is_symlink() or child.name in keep or not _SLUG.fullmatch(child.name):
+            continue
+        entries = list(child.iterdir())
+        if {p.name for p in entries} != set(FIGURE_FILES) or any(p.is_symlink() or not p.is_file() for p in entries):
+            continue
+        with open(child / "index.html", "rb") as page:
+            head = page.read(64_000)
+        if f'<article class="figure" id="figure-{child.name}">'.encode() in head:
+            shutil.rmtree(child)
+
+
+def _json_bytes(value: object) -> bytes:
+    return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+class _NoBar:
+    def update(self, steps: int) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _progress(length: int, show: bool) -> Iterator:
+    if not show:
+        yield _NoBar()
+        return
+    with click.progressbar(length=length, label="Building figures", file=sys.stderr, show_pos=True) as bar:
+        yield bar

@@ -1,0 +1,294 @@
+"""Static publishing: every file for every figure, byte-identical rebuilds, a valid Data Package, bad figures skipped."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from frictionless import validate
+
+from figures import formatting, units
+from figures.build import FIGURE_FILES, SITE_FILES, build_site, datapackage
+from figures.cli import main
+from figures.exports import EXPORTERS, read_csv
+from figures.frames import COLUMN_DESCRIPTIONS, CSV_COLUMNS, NUMERIC_COLUMNS
+from figures.loader import load, load_text
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = load(ROOT / "data" / "figures.yaml")
+HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class Links(HTMLParser):
+    """Tags with attributes and the visible text of a page."""
+
+    def __init__(self, page: bytes) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.chunks: list[str] = []
+        self._skip = 0
+        self.feed(page.decode("utf-8"))
+        self.close()
+        self.text = re.sub(r"\s+", " ", " ".join(self.chunks))
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._skip += tag in ("style", "title", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "title", "script")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.chunks.append(data)
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory) -> tuple[Path, Path, list[Path]]:
+    """data/figures.yaml built twice, into two folders, each by two worker processes."""
+    first, second = tmp_path_factory.mktemp("site-a"), tmp_path_factory.mktemp("site-b")
+    written = build_site(REAL, first, jobs=2, progress=False)
+    build_site(REAL, second, jobs=2, progress=False)
+    return first, second, written
+
+
+@pytest.fixture
+def bad_catalogue(catalogue_text, write) -> Path:
+    """Three figures; the middle one has a unit nobody defined, so only it is left out."""
+    return write(catalogue_text("unit: vehicle", "unit: humvee"))
+
+
+def test_every_figure_gets_its_folder_with_every_file(sites):
+    site, _, written = sites
+
+    expected = {f"{f.id}/{name}" for f in REAL.figures for name in FIGURE_FILES} | set(SITE_FILES)
+    assert set(files_of(site)) == expected
+    assert sorted(p.relative_to(site).as_posix() for p in written) == sorted(expected)
+    assert all(p.stat().st_size > 0 for p in written)
+
+
+def test_two_builds_into_two_folders_are_byte_identical(sites):
+    first, second, _ = sites
+
+    a, b = files_of(first), files_of(second)
+
+    assert a.keys() == b.keys()
+    assert [name for name in a if a[name] != b[name]] == []
+
+
+def test_rebuilding_in_one_process_changes_no_byte_and_rewrites_no_file(sites):
+    site, _, written = sites
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in written}
+
+    again = build_site(REAL, site, jobs=1, progress=False)
+
+    assert again == written
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in again} == before
+
+
+@pytest.mark.parametrize(("file", "fmt"), [("index.html", "html"), ("chart.png", "png"), ("chart.svg", "svg"), ("chart.vl.json", "vl.json"), ("data.csv", "csv")])
+def test_published_files_are_the_same_bytes_as_the_app_downloads(sites, file, fmt):
+    site, _, _ = sites
+    figure = REAL.figure("russia-iskander-stock")
+
+    assert (site / figure.id / file).read_bytes() == EXPORTERS[fmt].render(REAL, figure)
+
+
+def test_whole_catalogue_csv_is_published_and_reads_back(sites):
+    site, _, _ = sites
+
+    data = (site / "figures.csv").read_bytes()
+
+    assert data == EXPORTERS["csv"].render(REAL, None)
+    assert len(read_csv(data)) == REAL.claim_count
+
+
+def test_datapackage_validates_with_frictionless_against_the_published_csv(sites):
+    site, _, _ = sites
+
+    report = validate(str(site / "datapackage.json"))
+
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "message"])
+    assert report.stats["tasks"] == 1
+
+
+def test_datapackage_fails_validation_when_the_csv_no_longer_matches(sites, tmp_path):
+    site, _, _ = sites
+    (tmp_path / "datapackage.json").write_bytes((site / "datapackage.json").read_bytes())
+    (tmp_path / "figures.csv").write_bytes((site / "figures.csv").read_bytes().replace(b"23825", b"23826"))
+
+    report = validate(str(tmp_path / "datapackage.json"))
+
+    assert not report.valid
+    assert "hash-count" in {error[0] for error in report.flatten(["type"])}
+
+
+def test_datapackage_describes_every_csv_column_with_a_type_in_header_order(sites):
+    site, _, _ = sites
+    package = json.loads((site / "datapackage.json").read_bytes())
+    header = (site / "figures.csv").read_bytes().split(b"\r\n", 1)[0].decode("utf-8").split(",")
+
+    (resource,) = package["resources"]
+    fields = resource["schema"]["fields"]
+    assert [f["name"] for f in fields] == header == list(CSV_COLUMNS)
+    types = {f["name"]: f["type"] for f in fields}
+    assert {c for c, t in types.items() if t in ("number", "integer")} == set(NUMERIC_COLUMNS)
+    assert types["credibility"] == "integer" and types["value"] == "number" and types["as_of"] == "string"
+    assert all(f["description"] == COLUMN_DESCRIPTIONS[f["name"]] for f in fields)
+    assert (package["name"], resource["path"], resource["format"], resource["encoding"], resource["mediatype"]) == (
+        "figures", "figures.csv", "csv", "utf-8", "text/csv")
+    assert package["title"]
+
+
+def test_datapackage_lists_every_source_and_every_unit(sites):
+    site, _, _ = sites
+    package = json.loads((site / "datapackage.json").read_bytes())
+
+    assert package["sources"] == [{"title": s.name, **({"path": s.url} if s.url else {})} for s in REAL.sources.values()]
+    used = {f.unit for f in REAL.figures}
+    assert {u["unit"] for u in package["units"]} == used
+    for entry in package["units"]:
+        info = units.unit_info(entry["unit"])
+        assert (entry["dimension"], entry["canonical"], entry["factor"]) == (info.dimension, info.canonical, info.factor)
+        assert entry["figures"] == [f.id for f in REAL.figures if f.unit == entry["unit"]]
+
+
+def test_site_index_links_every_figure_with_headline_confidence_word_and_attribution(sites):
+    site, _, _ = sites
+
+    page = Links((site / "index.html").read_bytes())
+
+    hrefs = [a["href"] for t, a in page.tags if t == "a"]
+    for figure in REAL.figures:
+        assert f"{figure.id}/index.html" in hrefs
+        assert (site / figure.id / "index.html").is_file()
+        for text in (figure.title, formatting.headline(figure), formatting.source_line(figure, REAL),
+                     formatting.CONFIDENCE_LABELS[formatting.confidence_summary(figure)]):
+            assert re.sub(r"\s+", " ", text) in page.text, text
+    assert "figures.csv" in hrefs and "datapackage.json" in hrefs
+    assert all((site / h).is_file() for h in hrefs if not h.startswith(("http:", "https:")))  # no broken local link
+
+
+def test_site_index_is_responsive_and_loads_nothing_from_elsewhere(sites):
+    site, _, _ = sites
+
+    page = Links((site / "index.html").read_bytes())
+
+    assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in page.tags
+    assert not [t for t, a in page.tags if t in ("script", "link", "img", "iframe")]
+
+
+def test_hostile_text_is_escaped_in_the_site_index_and_the_figure_page(catalogue_text, tmp_path):
+    text = catalogue_text("title: Target figure", f'title: "T {HOSTILE}"').replace('quote: "five"', f'quote: "Q {HOSTILE}"')
+    catalogue = load_text(text.replace("claimant: Someone\n        source: src-a\n        quote: \"Q", f'claimant: "C {HOSTILE}"\n        source: src-a\n        quote: "Q'))
+    assert catalogue.ok, [str(p) for p in catalogue.problems]
+
+    build_site(catalogue, tmp_path, jobs=1, progress=False)
+
+    index = (tmp_path / "index.html").read_text("utf-8")
+    assert "<script" not in index and "<img" not in index
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index and "&lt;img src=x onerror=alert(1)&gt;" in index
+    assert f"T {HOSTILE}" in Links(index.encode()).text
+    page = (tmp_path / "target" / "index.html").read_text("utf-8")
+    assert page.count("<script") == 3 and "<script>alert" not in page
+    ET.fromstring((tmp_path / "target" / "chart.svg").read_bytes())  # still well-formed XML
+
+
+def test_folders_of_removed_figures_are_deleted_but_nothing_else(catalogue_text, tmp_path):
+    build_site(load_text(catalogue_text()), tmp_path, jobs=1, progress=False)
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "index.html").write_text("mine")
+    (tmp_path / "lookalike").mkdir()
+    for name in FIGURE_FILES:
+        (tmp_path / "lookalike" / name).write_text("mine")
+    (tmp_path / "README.txt").write_text("mine")
+
+    build_site(load_text(catalogue_text("id: target", "id: renamed")), tmp_path, jobs=1, progress=False)
+
+    assert not (tmp_path / "target").exists()
+    assert {p.name for p in tmp_path.iterdir()} == {"good-before", "renamed", "good-after", "notes", "lookalike", "README.txt", *SITE_FILES}
+    assert (tmp_path / "notes" / "index.html").read_text() == "mine"
+    assert all((tmp_path / "lookalike" / name).read_text() == "mine" for name in FIGURE_FILES)
+
+
+def test_datapackage_of_a_small_catalogue_names_its_story(catalogue_text):
+    package = datapackage(load_text(catalogue_text()))
+
+    assert package["title"] == "Figures: A story"
+    assert package["sources"] == [{"title": "Source A"}]  # no url in the catalogue, none invented
+    assert [u["unit"] for u in package["units"]] == ["vehicle", "missile"]
+
+
+# -- the command line -------------------------------------------------------------------------
+
+@pytest.fixture
+def runner(monkeypatch):
+    monkeypatch.delenv("FIGURES_DATA", raising=False)
+    monkeypatch.delenv("FIGURES_PUBLIC_URL", raising=False)
+    return CliRunner()
+
+
+def test_build_with_a_bad_figure_builds_the_others_reports_it_and_exits_0(runner, bad_catalogue, tmp_path):
+    out = tmp_path / "site"
+    problems = load(bad_catalogue).problems
+    assert problems
+
+    result = runner.invoke(main, ["build", str(bad_catalogue), "-o", str(out), "-j", "2"])
+
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["good-after", "good-before"]
+    assert all((out / fid / name).is_file() for fid in ("good-after", "good-before") for name in FIGURE_FILES)
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped: ")]
+    assert skipped == [f"skipped: {p}" for p in problems]
+    assert re.match(rf"skipped: {re.escape(str(bad_catalogue))}:\d+: ", skipped[0])
+    assert "Building figures" in result.stderr  # the progress bar, on standard error
+    assert result.stdout == ""
+
+
+def test_build_strict_exits_1_on_any_problem_but_still_writes_the_valid_figures(runner, bad_catalogue, tmp_path):
+    result = runner.invoke(main, ["build", str(bad_catalogue), "-o", str(tmp_path / "site"), "-j", "1", "--strict", "--no-progress"])
+
+    assert result.exit_code == 1
+    assert (tmp_path / "site" / "good-before" / "index.html").is_file()
+    assert "Building figures" not in result.stderr
+
+
+def test_build_with_no_valid_figure_exits_1(runner, write, tmp_path):
+    path = write("figures: [\n")
+
+    result = runner.invoke(main, ["build", str(path), "-o", str(tmp_path / "site")])
+
+    assert result.exit_code == 1
+    assert "no valid figure to build" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [(["missing.yaml", "-o", "out"], "no such file"), (["-o", "file.txt"], "is a file"), ([], "Missing option")])
+def test_build_usage_errors_exit_2(runner, repo, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file.txt").write_text("x")
+    monkeypatch.setenv("FIGURES_DATA", str(repo / "data" / "figures.yaml"))
+
+    result = runner.invoke(main, ["build", *args])
+
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_build_reads_figures_data_when_no_path_is_given(runner, catalogue_text, write, tmp_path, monkeypatch):
+    monkeypatch.setenv("FIGURES_DATA", str(write(catalogue_text())))
+
+    result = runner.invoke(main, ["build", "-o", str(tmp_path / "site"), "-j", "1"])
+
+    assert result.exit_code == 0, result.output
+    assert sorted(os.listdir(tmp_path / "site")) == sorted(["good-after", "good-before", "target", *SITE_FILES])
