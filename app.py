@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from figures import charts, exports, formatting, ui
+from figures import exports, formatting, ui
 from figures.cli import data_path
 from figures.model import CREDIBILITY_GRADES, RELIABILITY_GRADES, Confidence, Qualifier
 from figures.store import CatalogueStore
@@ -25,7 +25,6 @@ NOT_FOUND_STORY = "We could not find that story. Here is the latest one."
 MORE_STORIES = 10
 
 st.set_page_config(page_title="Figures", page_icon=":material/bar_chart:", layout="centered")
-charts.register_theme()
 
 
 # -- load -------------------------------------------------------------------------------
@@ -91,13 +90,13 @@ def home(story_id: str | None) -> None:
     ui.story_header(catalogue, story_id)
     story_figures = snapshot.figures_by_story[story_id]
     for figure in paginate(story_figures, key="story-page"):
-        ui.figure_card(figure, catalogue, PAGE)
-    groups = charts.comparison_groups(catalogue, story_id)
-    if groups:
+        ui.figure_card(figure, snapshot, PAGE)
+    comparisons = snapshot.comparison_specs(story_id)
+    if comparisons:
         st.markdown("### Side by side")
         st.caption("Figures that count the same kind of thing, converted to one unit. Money is never drawn against counts, nor one currency against another.")
-        for group in groups:
-            st.altair_chart(charts.comparison_chart(group, catalogue), theme=None, width="stretch")
+        for spec in comparisons:
+            st.vega_lite_chart(spec, theme=None, width="stretch")
     others = [s for s in stories if s != story_id][:MORE_STORIES]
     if others:
         st.markdown("### More stories")
@@ -124,11 +123,11 @@ def figure_view(figure_id: str) -> None:
         st.page_link(PAGE, label="Back to all figures", icon=":material/arrow_back:")
         return
     if embedded:
-        ui.figure_card(figure, catalogue, None, quotes=False)
+        ui.figure_card(figure, snapshot, None, quotes=False)
         st.page_link(formatting.figure_url(base_url, figure.id), label="Full figure, sources and data", icon=":material/open_in_new:")
         return
     ui.story_header(catalogue, figure.story)
-    ui.figure_card(figure, catalogue, None)
+    ui.figure_card(figure, snapshot, None)
     st.markdown("### Every claim")
     ui.claims_table(figure, catalogue)
     journalist_tools(figure)
@@ -185,7 +184,7 @@ def catalogue_view() -> None:
     found = frame[mask]
     st.caption(f"{len(found)} of {len(frame)} figures")
     for figure_id in paginate(list(found["figure_id"]), key="catalogue-page"):
-        ui.figure_card(catalogue.figure(figure_id), catalogue, PAGE, compact=True)
+        ui.figure_card(catalogue.figure(figure_id), snapshot, PAGE, compact=True)
     csv_download("Download all figures (CSV)", lambda: snapshot.csv, "figures.csv", "csv-all")
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from figures import exports, frames
+from figures import charts, exports, frames
 from figures.loader import load
 from figures.model import Catalogue
 
@@ -51,6 +51,34 @@ class Snapshot:
         """Ids of the stories that have figures, the most recently published first."""
         stories = self.catalogue.stories
         return sorted(self.figures_by_story, key=lambda s: (stories[s].published, s), reverse=True)
+
+    def figure_spec(self, figure_id: str) -> dict:
+        """The Vega-Lite spec of a figure's chart, built once per file version (charts cost ~0.1 s each)."""
+        key = ("figure", figure_id)
+        if key not in self._specs:
+            self._specs[key] = charts.figure_chart(self.catalogue.figure(figure_id), self.catalogue).to_dict()
+        return self._specs[key]
+
+    def comparison_specs(self, story_id: str) -> list[dict]:
+        """The side-by-side charts of a story's comparable figures, built once per file version."""
+        key = ("comparison", story_id)
+        if key not in self._specs:
+            groups = charts.comparison_groups(self.catalogue, story_id)
+            built = (charts.comparison_chart(group, self.catalogue) for group in groups)
+            self._specs[key] = [chart.to_dict() for chart in built if chart is not None]
+        return self._specs[key]
+
+    def chart_table(self, figure_id: str) -> pd.DataFrame:
+        """The data behind a figure's chart, for the "show the data" table."""
+        key = ("table", figure_id)
+        if key not in self._specs:
+            self._specs[key] = charts.chart_data(self.catalogue.figure(figure_id), self.catalogue)
+        return self._specs[key]
+
+    @cached_property
+    def _specs(self) -> dict:
+        # Shared by every session; two sessions building the same entry at once is harmless.
+        return {}
 
     @cached_property
     def csv(self) -> bytes:

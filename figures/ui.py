@@ -12,8 +12,9 @@ import re
 import pandas as pd
 import streamlit as st
 
-from figures import charts, formatting
+from figures import formatting
 from figures.model import Catalogue, Confidence, Figure
+from figures.store import Snapshot
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~&=^\"'])")
 _BADGE_ICONS = {
@@ -38,11 +39,12 @@ def badge(confidence: Confidence, reason: str | None = None) -> None:
     st.badge(formatting.CONFIDENCE_LABELS[confidence], icon=_BADGE_ICONS[confidence], color=formatting.CONFIDENCE_COLOURS[confidence], help=help_text)
 
 
-def figure_card(figure: Figure, catalogue: Catalogue, page: st.Page | None, *, compact: bool = False, quotes: bool = True) -> None:
+def figure_card(figure: Figure, snapshot: Snapshot, page: st.Page | None, *, compact: bool = False, quotes: bool = True) -> None:
     """One figure as a card: headline number, badge, reason, attribution, quote, chart.
 
     With ``page``, the card ends with a permalink to ``?figure=<id>`` on that page.
     """
+    catalogue = snapshot.catalogue
     summary = formatting.confidence_summary(figure)
     notes = [c.confidence_note for c in figure.claims if c.confidence is summary]
     with st.container(border=True):
@@ -57,17 +59,16 @@ def figure_card(figure: Figure, catalogue: Catalogue, page: st.Page | None, *, c
             if quotes:
                 for quote in dict.fromkeys(c.quote for c in figure.claims):
                     st.markdown(f"> {md_escape(quote)}")
-            chart_with_data(figure, catalogue)
+            chart_with_data(figure, snapshot)
         if page is not None:
             st.page_link(page, label="Permalink, sources and downloads", icon=":material/link:", query_params={"figure": figure.id})
 
 
-def chart_with_data(figure: Figure, catalogue: Catalogue) -> None:
+def chart_with_data(figure: Figure, snapshot: Snapshot) -> None:
     """The figure's chart (house theme, no Streamlit restyling) and its data one click away."""
-    chart = charts.figure_chart(figure, catalogue)
-    st.altair_chart(chart, theme=None, width="stretch")
+    st.vega_lite_chart(snapshot.figure_spec(figure.id), theme=None, width="stretch")
     with st.expander("Show the data behind this chart"):
-        st.dataframe(charts.chart_data(figure, catalogue), hide_index=True, width="stretch")
+        st.dataframe(snapshot.chart_table(figure.id), hide_index=True, width="stretch")
 
 
 def claims_table(figure: Figure, catalogue: Catalogue) -> None:
