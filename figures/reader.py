@@ -211,6 +211,8 @@ def _parse(text: str, feed, stop) -> ReadProblem | None:
         if err.context_mark and any((err.context or "").startswith(c) for c in _CONTEXT_LINE):
             mark = err.context_mark
         line = mark.line + 1 if mark else 1
+        if "maximum nesting depth" in (err.problem or ""):  # libyaml 0.2.6+ stops at 1,000 levels itself
+            return ReadProblem(line, _depth_message(), removed=True)
         return ReadProblem(line, _syntax_message(err, text, line), removed=True)
     except _TooDeep as err:
         return ReadProblem(err.line, err.message, removed=True)
