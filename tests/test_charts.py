@@ -111,16 +111,67 @@ def field(layer: dict, channel: str) -> str | None:
     return layer.get("encoding", {}).get(channel, {}).get("field")
 
 
-def foot_text(spec: dict) -> str:
-    """The source line drawn at the chart's foot (a text mark with fixed lines), unwrapped."""
-    feet = [lay["mark"]["text"] for lay in layers(spec, "text") if isinstance(lay["mark"].get("text"), list)]
+def at_width(value: object, text_width: float) -> object:
+    """A value as Vega picks it for a plot ``text_width`` pixels wide.
+
+    Charts that fill their container write width-dependent text as the Vega
+    expression ``text_width >= 540 ? [...] : text_width >= 430 ? [...] : [...]``
+    (JSON literals); a plain value is the same at every width.
+    """
+    if not (isinstance(value, dict) and "expr" in value):
+        return value
+    expr = value["expr"]
+    while True:
+        test = re.match(r"text_width >= (\d+) \? ", expr)
+        if test is None:
+            return json.loads(expr)
+        literal, end = json.JSONDecoder().raw_decode(expr, test.end())
+        if text_width >= int(test.group(1)):
+            return literal
+        assert expr[end:end + 3] == " : ", expr
+        expr = expr[end + 3:]
+
+
+def every_width(value: object) -> list:
+    """The value at each width a chart filling its container wraps for (once, when it is a plain value)."""
+    if not (isinstance(value, dict) and "expr" in value):
+        return [value]
+    return [at_width(value, px) for px in charts.WRAP_WIDTHS]
+
+
+def joined(text: object) -> str:
+    return " ".join(text) if isinstance(text, list) else str(text)
+
+
+def foot_layer(spec: dict) -> dict:
+    """The source line: the text mark drawn below the plot."""
+    feet = [lay for lay in layers(spec, "text") if lay["mark"].get("y") == {"expr": f"height + {charts.FOOT_GAP}"}]
     assert len(feet) == 1
-    return " ".join(feet[0])
+    return feet[0]
+
+
+def foot_texts(spec: dict) -> set[str]:
+    """The source line at the chart's foot, unwrapped, at every width it is wrapped for."""
+    return {joined(lines) for lines in every_width(foot_layer(spec)["mark"]["text"])}
+
+
+def foot_text(spec: dict) -> str:
+    (text,) = foot_texts(spec)
+    return text
+
+
+def title_texts(spec: dict) -> set[str]:
+    return {joined(text) for text in every_width(spec["title"]["text"])}
 
 
 def title_text(spec: dict) -> str:
-    text = spec["title"]["text"]
-    return " ".join(text) if isinstance(text, list) else text
+    (text,) = title_texts(spec)
+    return text
+
+
+def name_of(row: dict) -> str:
+    """A row's name as the story wrote it (a fixed-width chart keeps it wrapped, as a list of lines)."""
+    return joined(row["name"])
 
 
 def drawn_labels(spec: dict) -> list[str]:
@@ -265,7 +316,7 @@ def test_two_sources_disagreeing_at_one_date_are_drawn_side_by_side_naming_both(
     assert formatting.is_competing(figure)
     spec = spec_of(charts.figure_chart(figure, COMPETING))
     assert not layers(spec, "line")
-    names = [" ".join(row["name"]) for lay in layers(spec, "text") if field(lay, "text") == "name" for row in values(lay)]
+    names = list(dict.fromkeys(name_of(row) for lay in layers(spec, "text") for row in values(lay) if row.get("name")))
     assert len(names) == 2
     assert names[0].startswith("Government of Ukraine") and names[1].startswith("Russian Ministry of Defence")
     assert sorted(drawn_labels(spec)) == ["5,937 people", "more than 100,000 people"]
@@ -290,7 +341,7 @@ def test_chart_data_has_one_row_per_claim_in_date_order_with_words_and_numbers()
 def test_thirty_days_and_about_three_hundred_days_share_one_axis():
     figures = [CATALOGUE.figure("russia-planned-war-length"), CATALOGUE.figure("russian-guns-firing-days")]
     spec = spec_of(charts.comparison_chart(figures, CATALOGUE))
-    rows = {" ".join(row["name"]): row for lay in spec["layer"] for row in values(lay) if "name" in row}
+    rows = {name_of(row): row for lay in spec["layer"] for row in values(lay) if "name" in row}
     assert rows["Length of the war Putin planned for"]["end"] == 30
     assert rows["Days the Russian guns had been firing"]["end"] == 300
     assert sorted(drawn_labels(spec)) == ["30 days", "about 300 days"]
@@ -300,7 +351,7 @@ def test_thirty_days_and_about_three_hundred_days_share_one_axis():
 
 def test_weeks_are_converted_to_days_before_they_are_compared():
     spec = spec_of(charts.comparison_chart([MIXED.figure("war-planned"), MIXED.figure("war-so-far")], MIXED))
-    rows = {" ".join(row["name"]): row for lay in spec["layer"] for row in values(lay) if "name" in row}
+    rows = {name_of(row): row for lay in spec["layer"] for row in values(lay) if "name" in row}
     assert rows["Test figure war-so-far"]["end"] == pytest.approx(28)
     assert rows["Test figure war-so-far"]["label"] == "about 4 weeks (= 28 days)"
     assert rows["Test figure war-planned"]["end"] == 30
@@ -371,3 +422,120 @@ def test_every_comparison_of_the_story_renders(group):
     assert vlc.vegalite_to_png(chart.to_json(), scale=2).startswith(PNG_MAGIC)
     svg = vlc.vegalite_to_svg(chart.to_json())
     assert all(f.title in svg_text(svg) for f in group)
+
+
+# -- filling the container: readable from a 320 px phone to a 1200 px desktop --------------------
+
+def subtitle_layer(spec: dict) -> dict:
+    """The subtitle of a chart filling its container: a text mark just above the plot."""
+    subs = [lay for lay in layers(spec, "text") if lay["mark"].get("fontSize") == charts.SUBTITLE_SIZE and lay["mark"].get("baseline") == "bottom"]
+    assert len(subs) == 1
+    return subs[0]
+
+
+def line_count(value: object) -> int:
+    return len(value) if isinstance(value, list) else 1
+
+
+@pytest.mark.parametrize("figure_id", FIGURE_IDS)
+def test_a_chart_filling_its_container_wraps_every_text_to_fit_each_plot_width(figure_id):
+    figure = CATALOGUE.figure(figure_id)
+    spec = spec_of(charts.figure_chart(figure, CATALOGUE))
+    texts = {
+        "title": (spec["title"]["text"], charts.TITLE_SIZE, True),
+        "subtitle": (subtitle_layer(spec)["mark"]["text"], charts.SUBTITLE_SIZE, False),
+        "source line": (foot_layer(spec)["mark"]["text"], charts.FOOT_SIZE, False),
+    }
+    for name, (value, size, bold) in texts.items():
+        counts = []
+        for px in charts.WRAP_WIDTHS:
+            lines = at_width(value, px)
+            lines = lines if isinstance(lines, list) else [lines]
+            too_wide = [line for line in lines if charts._text_px(line, size, bold) > px]
+            assert not too_wide, f"the {name} at {px}px: {too_wide}"
+            counts.append(len(lines))
+        assert counts == sorted(counts, reverse=True), f"the {name} takes more lines on a wider plot: {counts}"
+        assert counts[-1] < counts[0] or counts[0] == 1, f"the {name} is wrapped the same on a phone and a desktop"
+    assert title_texts(spec) == {figure.title}
+    assert foot_texts(spec) == {formatting.source_line(figure, CATALOGUE)}
+    assert len({joined(lines) for lines in every_width(subtitle_layer(spec)["mark"]["text"])}) == 1
+    assert spec["description"] == spec_of(charts.figure_chart(figure, CATALOGUE, width=640))["description"], "the accessible name does not depend on the width"
+
+
+def test_the_text_width_follows_the_container_less_the_padding_and_axis_room():
+    spec = spec_of(charts.figure_chart(CATALOGUE.figure("russia-iskander-stock"), CATALOGUE))
+    (param,) = [p for p in spec["params"] if p["name"] == charts.TEXT_WIDTH]
+    assert param["expr"].startswith("isFinite(containerSize()[0]) ? containerSize()[0] - ")
+    assert param["expr"].endswith(": width"), "offline (no container) the text follows the plot's own width"
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+
+
+@pytest.mark.parametrize("figure_id", FIGURE_IDS)
+def test_a_fixed_width_chart_is_wrapped_for_that_width_with_no_width_expressions(figure_id):
+    spec = spec_of(charts.figure_chart(CATALOGUE.figure(figure_id), CATALOGUE, width=640))
+    assert "text_width" not in json.dumps(spec) and "containerSize" not in json.dumps(spec)
+    assert isinstance(spec["title"]["text"], list) and isinstance(spec["title"]["subtitle"], list)
+    assert isinstance(foot_layer(spec)["mark"]["text"], list)
+    assert spec["autosize"] == {"type": "pad", "contains": "padding"}
+
+
+def test_a_narrow_series_keeps_its_end_labels_inside_the_plot_and_shortens_its_dates():
+    spec = spec_of(charts.figure_chart(CATALOGUE.figure("russia-iskander-stock"), CATALOGUE))
+    line = layers(spec, "line")[0]
+    domain = line["encoding"]["x"]["scale"]["domain"]
+    assert "expr" in domain and domain["expr"].startswith("width >= "), "side room for the labels only where the plot has it"
+    wide = int(re.match(r"width >= (\d+)", domain["expr"]).group(1))
+    assert 300 < wide < 600
+    axis = line["encoding"]["x"]["axis"]
+    assert "'February 2022'" in axis["labelExpr"] and "'Feb 2022'" in axis["labelExpr"]
+    assert axis["labelOverlap"] is True and axis["labelFlush"] == charts.NARROW_MARGIN + 2
+    ends = [lay for lay in layers(spec, "text") if field(lay, "text") in ("label", "change") and len(values(lay)) == 1]
+    aligns = {values(lay)[0]["label"] + "/" + field(lay, "text"): lay["mark"]["align"] for lay in ends}
+    assert aligns["900 missiles/label"] == {"expr": f"width >= {wide} ? \"right\" : \"left\""}, "left of its point when wide, from it when narrow"
+    assert aligns["119 missiles/label"] == {"expr": f"width >= {wide} ? \"left\" : \"right\""}
+
+
+def test_a_series_label_goes_where_the_line_does_not_run_through_it_on_a_narrow_plot():
+    figure = CATALOGUE.figure("russia-iskander-stock")
+    claims = sorted(figure.claims, key=lambda c: c.as_of)
+    records = [charts._series_record(c, figure.unit) for c in claims]
+    top = 900 * charts.SERIES_HEADROOM
+    charts._place_series_labels(records, top)
+    records[-1]["change"] = "−87%"
+    fit = charts._SeriesFit.of(claims, records, top, True)
+    assert fit.places == ("above", "beside-low"), "900 over its point (the line falls away), 119 beside its point, under the line"
+    for index, place in ((0, fit.places[0]), (1, fit.places[1])):
+        for px in (charts.WRAP_WIDTHS[0], 230, 300):  # the plot's width on phones 300 to 400 px wide
+            box = fit._block(records, index, place, px)
+            assert fit._inside(box, px) and fit._hits(records, box, px) == 0
+
+
+@pytest.mark.parametrize("title", ["A title with 'quotes', \"double quotes\" and a back\\slash",
+                                   "Line\u2028separator and a very-long-word-that-no-phone-could-fit-on-one-line-anywhere"])
+def test_any_title_survives_the_width_expressions_and_draws_offline(title):
+    cat = catalogue(figure_yaml("odd", "person", [{"value": 10, "claimant": "A", "source": "times"}]).replace("Test figure odd", json.dumps(title)))
+    spec = spec_of(charts.figure_chart(cat.figure("odd"), cat))
+    assert {text.replace(" ", "") for text in title_texts(spec)} == {title.replace(" ", "").replace("\u2028", "")}, "only ever split, never cut"
+    svg = vlc.vegalite_to_svg(spec)
+    assert title.split()[1] in svg_text(svg)
+
+
+def test_words_too_long_for_a_line_are_split_and_every_line_fits():
+    lines = charts._fit_lines(["Supercalifragilisticexpialidocious-and-then-some words"], 100, 12)
+    assert all(charts._text_px(line, 12) <= 100 for line in lines)
+    assert len(lines) > 2 and "".join(lines).replace(" ", "") == "Supercalifragilisticexpialidocious-and-then-somewords"
+    assert charts._fit_lines([""], 100, 12) == [""]
+
+
+def test_competing_names_are_wrapped_for_each_width_and_the_rows_leave_room_for_the_longest():
+    spec = spec_of(charts.figure_chart(COMPETING.figure("soldiers-killed"), COMPETING))
+    (names,) = [lay for lay in layers(spec, "text") if lay["mark"].get("lineBreak") == "\n"]
+    rows = values(names)
+    for tier, px in enumerate(charts.WRAP_WIDTHS):
+        for row in rows:
+            lines = row[f"name{tier}"].split("\n")
+            assert len(lines) == row[f"lines{tier}"]
+            assert all(charts._text_px(line, charts.NAME_SIZE) <= px for line in lines)
+            assert " ".join(lines) == row["name"]
+    most = max(row["lines0"] for row in rows)
+    assert spec["height"] == {"step": charts._row_geometry(most)[0]}

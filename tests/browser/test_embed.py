@@ -23,6 +23,14 @@ def test_embed_view_draws_exactly_one_chart_with_attribution(server, browser, wi
     assert "Full figure, sources and data" in body
     assert "How we rate" not in body, "the embed view must not show the site navigation"
     assert pg.locator('[data-testid="stVegaLiteChart"] svg, [data-testid="stVegaLiteChart"] canvas').count() == 1
+    chart = pg.locator('[data-testid="stVegaLiteChart"]').first
+    clipped = chart.evaluate("""box => {
+        const svg = box.querySelector('svg').getBoundingClientRect();
+        return [...box.querySelectorAll('svg text')].filter(t => t.textContent.trim() && t.getAttribute('opacity') !== '0')
+            .filter(t => { const r = t.getBoundingClientRect(); return r.left < svg.left - 0.5 || r.right > svg.right + 0.5; })
+            .map(t => t.textContent);
+    }""")
+    assert clipped == [], f"chart text cut off at the chart's edge at {width}px: {clipped}"
     overflow = pg.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"the embed scrolls sideways by {overflow}px at {width}px"
     assert errors == [] and pg.locator('[data-testid="stException"]').count() == 0

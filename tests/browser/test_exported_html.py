@@ -87,7 +87,7 @@ def test_exported_figure_page_draws_its_chart_with_the_network_blocked(site, off
     pg = watched.page
     drawn = " ".join(pg.locator("#chart svg text").all_text_contents())
     assert figure.title.split()[0] in drawn  # the chart's own title, drawn by Vega
-    assert pg.get_by_text(formatting.source_line(figure, REAL), exact=True).is_visible()  # the attribution, as page text
+    assert pg.locator(".source-line").get_by_text(formatting.source_line(figure, REAL), exact=True).is_visible()  # the attribution, as page text
     assert pg.locator("h1").inner_text() == figure.title
     assert pg.locator(".headline").inner_text() == formatting.headline(figure)
     assert watched.blocked == [] and watched.errors == [] and watched.dialogs == []
