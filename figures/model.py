@@ -7,6 +7,7 @@ only place that decides what is valid.
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -62,7 +63,8 @@ CREDIBILITY_GRADES = {
 }
 
 
-@dataclass(frozen=True, order=True)
+@functools.total_ordering
+@dataclass(frozen=True)
 class PartialDate:
     """A date known to the year, the month or the day.
 
@@ -108,6 +110,15 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.iso
+
+    def _key(self) -> tuple[int, int, int]:
+        # A year sorts before its months, a month before its days: "2022" < "2022-01" < "2022-01-01".
+        return (self.year, self.month or 0, self.day or 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() < other._key()
 
 
 @dataclass(frozen=True)

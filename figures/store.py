@@ -56,7 +56,7 @@ class Snapshot:
         """The Vega-Lite spec of a figure's chart, built once per file version (charts cost ~0.1 s each)."""
         key = ("figure", figure_id)
         if key not in self._specs:
-            self._specs[key] = charts.figure_chart(self.catalogue.figure(figure_id), self.catalogue).to_dict()
+            self._specs[key] = charts.figure_chart(self.catalogue.figure(figure_id), self.catalogue).to_dict(validate=False)
         return self._specs[key]
 
     def comparison_specs(self, story_id: str) -> list[dict]:
@@ -65,7 +65,7 @@ class Snapshot:
         if key not in self._specs:
             groups = charts.comparison_groups(self.catalogue, story_id)
             built = (charts.comparison_chart(group, self.catalogue) for group in groups)
-            self._specs[key] = [chart.to_dict() for chart in built if chart is not None]
+            self._specs[key] = [chart.to_dict(validate=False) for chart in built if chart is not None]
         return self._specs[key]
 
     def chart_table(self, figure_id: str) -> pd.DataFrame:

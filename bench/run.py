@@ -1,0 +1,668 @@
+"""The benchmark of issue 6: every measure as a ratio against a floor measured in the same run.
+
+These machines are noisy, so no number here is compared with a number from
+another run or another machine: each measure is timed next to its *floor* (the
+least any implementation could do for the same work, on the same machine, in
+the same run), both as the median of ``--repeat`` repetitions, and the ratio
+``ours / floor`` is what is checked against the target.
+
+=====================================  ==========================================================  ========
+measure                                floor                                                        target
+=====================================  ==========================================================  ========
+load and validate N figures            ``yaml.load(text, Loader=yaml.CSafeLoader)``, same file       1.5x
+first chart, home page                 a bare Streamlit page holding one Altair chart                1.2x
+first chart, home page, 10,000 figs    the same bare page                                            1.3x
+rerun after a search, catalogue view   a bare page whose one text box reruns and redraws a chart     1.3x
+``figures build``, per figure          the same Vega-Lite specs to SVG and PNG by vl-convert         1.3x
+                                       directly, in a 2-process pool
+whole home page drawn, 10,000 figs     the same bare page                                            none
+peak memory: server with 10,000 figs   the bare chart page's server                                  none
+peak memory: ``figures check`` 50,000  ``yaml.load`` of the same file with CSafeLoader               none
+=====================================  ==========================================================  ========
+
+Browser times are taken inside the page (``performance.now()``): first chart is
+from navigation start to the first ``[data-testid="stVegaLiteChart"] svg|canvas``
+in the DOM, in a fresh browser context against a server that is already warm;
+a rerun is from the Enter key in the search box to the moment the script is
+``notRunning`` again with the result count (or the bare page's caption) updated.
+Floor and ours are measured in turn, round after round (not all of one, then
+all of the other), so a change in the machine's load hits both alike. Each
+server is started once and warmed with one load; between two page loads the
+benchmark waits until the server's CPU is idle, so a script still running for
+an old page never slows the next one. "Whole home page drawn" (no target) is
+the time until the script is idle and every chart on the page has drawn.
+
+Usage (from the repository root)::
+
+    python bench/run.py             # the full run: N = 1,000 / 10,000 / 50,000, 5 repetitions (about 10 minutes)
+    python bench/run.py --repeat 3  # fewer repetitions
+    python bench/run.py --quick     # the smoke run: small N, 1 repetition, under a minute
+    python bench/run.py --skip load,build   # leave sections out (load, browser, build, memory)
+
+Each measure prints one line: name, N, floor median, ours median, ratio,
+target and OK or OVER (``info`` where there is no target). The exit status is 0
+even when a target is missed: the numbers are the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import multiprocessing
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = Path(__file__).resolve().parent
+for _path in (str(ROOT), str(BENCH)):
+    if _path not in sys.path:
+        sys.path.insert(0, _path)
+
+CHART_DRAWN = '[data-testid="stVegaLiteChart"] svg, [data-testid="stVegaLiteChart"] canvas'
+EXCEPTION = '[data-testid="stException"]'
+VIEWPORT = {"width": 1280, "height": 900}
+
+FIRST_CHART_JS = """(() => {
+  const drawn = '[data-testid="stVegaLiteChart"] svg, [data-testid="stVegaLiteChart"] canvas';
+  const check = () => {
+    if (window.__firstChart !== undefined) return;
+    if (document.querySelector(drawn)) { window.__firstChart = performance.now(); observer.disconnect(); }
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document, {childList: true, subtree: true});
+})();"""
+"""Injected before any page script: records when the first chart's svg or canvas enters the DOM."""
+
+ARM_RERUN_JS = """([inputLabel, captionPattern, before]) => {
+  window.__rerunStart = undefined; window.__rerunDone = undefined;
+  const pattern = new RegExp(captionPattern);
+  window.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && window.__rerunStart === undefined) window.__rerunStart = performance.now();
+  }, {capture: true, once: true});
+  const done = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.dataset.testScriptState !== 'notRunning' || window.__rerunStart === undefined) return false;
+    const caption = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')].map(c => c.textContent).find(t => pattern.test(t));
+    return caption !== undefined && caption !== before;
+  };
+  const observer = new MutationObserver(() => {
+    if (window.__rerunDone === undefined && done()) { window.__rerunDone = performance.now(); observer.disconnect(); }
+  });
+  observer.observe(document.body, {childList: true, subtree: true, attributes: true, characterData: true});
+}"""
+"""Arms one rerun measurement: start at the Enter key, stop when the script is idle and the caption changed."""
+
+BARE_CAPTION = r"characters:"
+"""The bare rerun page's caption, which changes with every search."""
+COUNT_CAPTION = r"\bof \d[\d,]* figures"
+"""The catalogue view's result count caption: ``123 of 10000 figures``."""
+
+CAPTION_JS = """(pattern) => {
+  const re = new RegExp(pattern);
+  return [...document.querySelectorAll('[data-testid="stCaptionContainer"]')].map(c => c.textContent).find(t => re.test(t)) ?? null;
+}"""
+
+BARE_CHART_APP = '''\
+"""The floor of time to first chart: a bare Streamlit page holding one Altair chart."""
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+data = pd.DataFrame({"claimant": ["A", "B", "C"], "value": [900, 119, 450]})
+st.altair_chart(alt.Chart(data, title="One chart").mark_bar().encode(x="value:Q", y="claimant:N"), theme=None, width="stretch")
+'''
+
+BARE_RERUN_APP = '''\
+"""The floor of a rerun: one text box whose change reruns the script and redraws a chart."""
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+query = st.text_input("Search")
+st.caption(f"{len(query)} characters: {query}")
+data = pd.DataFrame({"claimant": ["A", "B", "C"], "value": [900 + len(query), 119, 450]})
+st.altair_chart(alt.Chart(data, title=f"Results for {query}").mark_bar().encode(x="value:Q", y="claimant:N"), theme=None, width="stretch")
+'''
+
+
+# -- results ------------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    name: str
+    n: int | None
+    floor: float | None
+    ours: float | None
+    target: float | None
+    unit: str = "s"
+    note: str = ""
+    skipped: str | None = None
+    lower_bound: bool = False
+    """True when ``ours`` hit a time cap: the real value (and ratio) is higher."""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.floor is None or self.ours is None or self.floor <= 0:
+            return None
+        return self.ours / self.floor
+
+    @property
+    def verdict(self) -> str:
+        if self.skipped:
+            return "skipped"
+        if self.target is None:
+            return "info"
+        return "OK" if self.ratio <= self.target else "OVER"
+
+    def line(self) -> str:
+        n = f"N={self.n}" if self.n is not None else "N=-"
+        if self.skipped:
+            return f"{self.name:<38} {n:<8} skipped: {self.skipped}"
+        target = f"<= {self.target:.2f}x" if self.target is not None else "-"
+        note = f"  ({self.note})" if self.note else ""
+        more = ">" if self.lower_bound else " "
+        return (f"{self.name:<38} {n:<8} floor {_fmt(self.floor, self.unit):>10}   ours {more}{_fmt(self.ours, self.unit):>9}   "
+                f"ratio {more}{self.ratio:5.2f}x   target {target:<8} {self.verdict}{note}")
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "s":
+        return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+    return f"{value:.0f} {unit}"
+
+
+class Report:
+    def __init__(self) -> None:
+        self.results: list[Result] = []
+
+    def add(self, result: Result) -> None:
+        self.results.append(result)
+        print(result.line(), flush=True)
+
+    def summary(self) -> str:
+        return "\n".join(r.line() for r in self.results)
+
+
+_T0 = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"  .. [{time.perf_counter() - _T0:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+def median_pair(floor: Callable[[], float], ours: Callable[[], float], repeat: int) -> tuple[float, float, list[float], list[float]]:
+    """Alternate floor and ours ``repeat`` times (swapping who goes first), return both medians and the samples."""
+    floors, ourses = [], []
+    for i in range(repeat):
+        order = ((floors, floor), (ourses, ours)) if i % 2 == 0 else ((ourses, ours), (floors, floor))
+        for bucket, fn in order:
+            gc.collect()
+            bucket.append(fn())
+    return statistics.median(floors), statistics.median(ourses), floors, ourses
+
+
+# -- catalogues -----------------------------------------------------------------------------------
+
+def catalogue_file(work: Path, n: int) -> Path:
+    from generate import generate
+
+    path = work / f"figures-{n}.yaml"
+    if not path.exists():
+        started = time.perf_counter()
+        path.write_text(generate(n, seed=0), encoding="utf-8")
+        log(f"generated {n:,} figures ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+# -- 1. load and validate ---------------------------------------------------------------------------
+
+def bench_load(report: Report, work: Path, sizes: list[int], repeat: int) -> None:
+    import yaml
+
+    from figures.loader import load
+
+    load(ROOT / "data" / "figures.yaml")  # warm: the pint registry and the imports
+    for n in sizes:
+        path = catalogue_file(work, n)
+
+        def floor(path: Path = path) -> float:
+            started = time.perf_counter()
+            text = path.read_text(encoding="utf-8")
+            yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - CSafeLoader is the safe C loader
+            return time.perf_counter() - started
+
+        def ours(path: Path = path, n: int = n) -> float:
+            started = time.perf_counter()
+            catalogue = load(path)
+            took = time.perf_counter() - started
+            if catalogue.problems or len(catalogue.figures) != n:
+                raise RuntimeError(f"the generated catalogue of {n} figures does not load cleanly: {catalogue.problems[:3]}")
+            return took
+
+        f, o, fs, os_ = median_pair(floor, ours, repeat)
+        report.add(Result("load and validate", n, f, o, 1.5))
+
+
+# -- servers ------------------------------------------------------------------------------------------
+
+def start_bare(script: Path) -> object:
+    """Start a bare Streamlit script the way tests/browser/conftest.py starts the app."""
+    from tests.browser.conftest import Server, free_port
+
+    port = free_port()
+    log_path = script.with_suffix(".log")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=script.parent, stdout=log_path.open("wb"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}: {log_path.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return Server(url, process, log_path)
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"streamlit did not become healthy within 60 s: {log_path.read_text()[-2000:]}")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(pid: int, quiet: float = 0.4, timeout: float = 120) -> None:
+    """Wait until the process has used (almost) no CPU for ``quiet`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(quiet)
+        if cpu_seconds(pid) - before < 0.02:
+            return
+    log(f"process {pid} still busy after {timeout:.0f} s")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM (peak resident set) of a running process, in MB."""
+    match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    return int(match.group(1)) / 1024
+
+
+# -- 2. time to first chart --------------------------------------------------------------------------
+
+def first_chart(browser, url: str, pid: int, timeout_ms: float = 120_000) -> float:
+    """Seconds from navigation start to the first chart drawn, in a fresh browser context."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        context.add_init_script(FIRST_CHART_JS)
+        page = context.new_page()
+        page.goto(url, wait_until="commit", timeout=timeout_ms)
+        page.wait_for_function(f"window.__firstChart !== undefined || document.querySelector({EXCEPTION!r})", timeout=timeout_ms)
+        fail_on_exception(page, url)
+        took = page.evaluate("window.__firstChart") / 1000
+    finally:
+        context.close()
+    wait_idle(pid)
+    return took
+
+
+def fail_on_exception(page, url: str) -> None:
+    """Stop the benchmark with the app's own error when the page shows a Streamlit exception."""
+    shown = page.locator(EXCEPTION)
+    if shown.count():
+        raise RuntimeError(f"{url} shows an exception instead of the page: {shown.first.inner_text()[:1500]}")
+
+
+def interleaved(measure: Callable[[str], float | None], keys: list[str], repeat: int, warm: bool = True) -> dict[str, list]:
+    """Warm each key once, then measure every key in turn, ``repeat`` rounds, so drift in the machine's load hits all alike."""
+    for key in keys if warm else ():
+        measure(key)
+    samples: dict[str, list] = {key: [] for key in keys}
+    for _ in range(repeat):
+        for key in keys:
+            samples[key].append(measure(key))
+    return samples
+
+
+# -- 3. rerun after a filter change --------------------------------------------------------------------
+
+def search_cycle(catalogue_path: Path, count: int) -> list[str]:
+    """Search words whose consecutive result counts differ, so each rerun changes the count caption."""
+    from figures.loader import load
+
+    catalogue = load(catalogue_path)
+    texts = [" ".join([f.id, f.title, f.description or "", *f.topics, *(c.claimant for c in f.claims), *(c.quote for c in f.claims)]).casefold()
+             for f in catalogue.figures]
+    candidates = ["missile", "kabul", "humvees", "aid agencies", "per cent", "tanks", "crimea", "drones", "billion", "oryx", "siege", "rifles"]
+    counts = {w: sum(w in t for t in texts) for w in candidates}
+    usable = [w for w in candidates if counts[w] > 0]
+    cycle: list[str] = []
+    previous = len(texts)  # the first search starts from the unfiltered list
+    while len(cycle) < count:
+        word = next((w for w in usable if counts[w] != previous and (not cycle or w != cycle[-1])), None)
+        if word is None:
+            raise RuntimeError("no search words with distinct result counts")
+        usable.remove(word)
+        usable.append(word)  # round robin
+        cycle.append(word)
+        previous = counts[word]
+    return cycle
+
+
+def rerun(page, input_label: str, query: str, caption_pattern: str, timeout_ms: float = 120_000) -> float:
+    """Type ``query`` into the text box, press Enter and time the rerun inside the page."""
+    before = page.evaluate(CAPTION_JS, caption_pattern)
+    box = page.get_by_label(input_label)
+    box.fill(query)
+    page.evaluate(ARM_RERUN_JS, [input_label, caption_pattern, before])
+    box.press("Enter")
+    page.wait_for_function(f"window.__rerunDone !== undefined || document.querySelector({EXCEPTION!r})", timeout=timeout_ms)
+    fail_on_exception(page, page.url)
+    return page.evaluate("(window.__rerunDone - window.__rerunStart) / 1000")
+
+
+def open_rerun_page(browser, url: str, caption_pattern: str):
+    """A fresh context on ``url``, loaded until the script is idle and the caption to watch is shown."""
+    from tests.browser.conftest import wait_for_app
+
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(url, timeout=120_000)
+    wait_for_app(page, 0, timeout=120_000)
+    fail_on_exception(page, url)
+    page.wait_for_function(CAPTION_JS, arg=caption_pattern, timeout=120_000)
+    return context, page
+
+
+def home_complete(browser, url: str, pid: int, cap: float) -> tuple[float | None, int]:
+    """Seconds from navigation start until the whole page is drawn (script idle, every chart drawn), or None past ``cap``; and the charts drawn."""
+    from tests.browser.conftest import wait_for_app
+
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="commit", timeout=cap * 1000)
+        try:
+            wait_for_app(page, 1, timeout=cap * 1000)
+            took = page.evaluate("performance.now()") / 1000
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: the page did not finish within the cap
+            took = None
+        fail_on_exception(page, url)
+        drawn = page.locator(CHART_DRAWN).count()
+    finally:
+        context.close()
+    wait_idle(pid)
+    return took, drawn
+
+
+def start_all(starters: list[Callable[[], object]]) -> list[object]:
+    """Start several servers at once (each waits for its own health check)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(starters)) as pool:
+        futures = [pool.submit(fn) for fn in starters]
+    servers, errors = [], []
+    for future in futures:
+        try:
+            servers.append(future.result())
+        except Exception as err:  # noqa: BLE001 - stop the others, then raise the first error
+            errors.append(err)
+    if errors:
+        for server in servers:
+            server.stop()
+        raise errors[0]
+    return servers
+
+
+def bench_browser(report: Report, work: Path, big_n: int, repeat: int, memory: bool, quick: bool) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_server
+
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium (bash scripts/test.sh does)")
+    big = catalogue_file(work, big_n)
+    apps = work / "bare"
+    apps.mkdir(exist_ok=True)
+    (apps / "chart.py").write_text(BARE_CHART_APP, encoding="utf-8")
+    (apps / "rerun.py").write_text(BARE_RERUN_APP, encoding="utf-8")
+    starters = [lambda: start_bare(apps / "chart.py"), lambda: start_bare(apps / "rerun.py"), lambda: start_server(big)]
+    if not quick:  # the quick run draws the home page of the generated catalogue only
+        starters.append(lambda: start_server(ROOT / "data" / "figures.yaml"))
+    servers = start_all(starters)
+    bare, bare_rerun, large = servers[:3]
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                targets = {"bare": bare, "large": large}
+                if not quick:
+                    targets["home"] = servers[3]
+
+                def first(key: str) -> float:
+                    return first_chart(browser, targets[key].url + "/", targets[key].process.pid)
+
+                log("time to first chart: the bare page and the home page, in turn")
+                firsts = interleaved(first, list(targets), repeat)
+                floor = statistics.median(firsts["bare"])
+                if not quick:
+                    report.add(Result("first chart, home", _figure_count(ROOT / "data" / "figures.yaml"), floor, statistics.median(firsts["home"]), 1.2))
+                report.add(Result("first chart, home", big_n, floor, statistics.median(firsts["large"]), 1.3))
+
+                cap = 20.0 if quick else 60.0
+                drawn: list[int] = []
+
+                def whole(key: str) -> float | None:
+                    took, charts = home_complete(browser, targets[key].url + "/", targets[key].process.pid, cap)
+                    if key == "large":
+                        drawn.append(charts)
+                    return took
+
+                log(f"whole page drawn (each load at most {cap:.0f} s): the bare page and the home page, in turn")
+                wholes = interleaved(whole, ["bare", "large"], repeat, warm=False)  # both servers are warm already
+                home_done = wholes["large"]
+                note = f"{max(drawn)} charts on the page"
+                if None in home_done:
+                    note = f"{home_done.count(None)} of {repeat} loads not finished after {cap:.0f} s ({max(drawn)} charts drawn); the ratio is a lower bound"
+                report.add(Result("whole home page drawn", big_n, statistics.median(t for t in wholes["bare"] if t is not None),
+                                  statistics.median(cap if t is None else t for t in home_done), None, note=note, lower_bound=None in home_done))
+
+                log("rerun after a search: the bare page and the catalogue view, in turn, each on one open page")
+                queries = search_cycle(big, repeat + 1)
+                pages = {
+                    "bare": (*open_rerun_page(browser, bare_rerun.url + "/", BARE_CAPTION), "Search", BARE_CAPTION, bare_rerun.process.pid),
+                    "ours": (*open_rerun_page(browser, large.url + "/?view=catalogue", COUNT_CAPTION), "Search figures", COUNT_CAPTION, large.process.pid),
+                }
+                try:
+                    reruns: dict[str, list[float]] = {"bare": [], "ours": []}
+                    for round_, query in enumerate(queries):
+                        for key, (_, page, label, pattern, pid) in pages.items():
+                            wait_idle(pid, quiet=0.3)
+                            took = rerun(page, label, query, pattern)
+                            if round_:  # the first round warms the cache
+                                reruns[key].append(took)
+                finally:
+                    for context, *_ in pages.values():
+                        context.close()
+                report.add(Result("rerun after search, catalogue view", big_n, statistics.median(reruns["bare"]), statistics.median(reruns["ours"]), 1.3))
+            finally:
+                browser.close()
+        if memory:
+            report.add(Result("peak memory, server", big_n, peak_rss_mb(bare.process.pid), peak_rss_mb(large.process.pid),
+                              None, unit="MB", note="VmHWM after the home page and the catalogue view; floor: the bare chart page's server"))
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def _figure_count(path: Path) -> int:
+    from figures.loader import load
+
+    return len(load(path).figures)
+
+
+# -- 4. figures build -----------------------------------------------------------------------------------
+
+def _convert(spec: dict, scale: float) -> int:
+    """The floor's work for one figure: its spec to SVG and to PNG, nothing else."""
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(spec)
+    png = vl_convert.vegalite_to_png(spec, scale=scale)
+    return len(svg) + len(png)
+
+
+def bench_build(report: Report, work: Path, n: int, repeat: int) -> None:
+    try:
+        from figures.build import build_site
+    except ImportError:
+        report.add(Result("figures build, per figure", n, None, None, 1.3, skipped="figures build not available"))
+        return
+    from figures import exports
+    from figures.loader import load
+
+    catalogue = load(catalogue_file(work, n))
+    specs = [exports.chart_spec(catalogue, figure) for figure in catalogue.figures]
+    scale = getattr(exports, "PNG_SCALE", 2)
+    jobs = 2
+    utilisation: dict[str, list[float]] = {"floor": [], "ours": []}
+
+    def timed(kind: str, work_fn: Callable[[], None]) -> float:
+        cpu_before = _cpu_all()
+        started = time.perf_counter()
+        work_fn()
+        wall = time.perf_counter() - started
+        utilisation[kind].append((_cpu_all() - cpu_before) / wall / jobs)
+        return wall / n
+
+    def floor() -> float:
+        def run() -> None:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+                sizes = list(pool.map(_convert, specs, [scale] * len(specs)))
+            assert all(sizes)
+        return timed("floor", run)
+
+    def ours() -> float:
+        out = Path(tempfile.mkdtemp(prefix="site-", dir=work))
+
+        def run() -> None:
+            build_site(catalogue, out, jobs=jobs, progress=False)
+
+        try:
+            return timed("ours", run)
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+
+    f, o, _, _ = median_pair(floor, ours, repeat)
+    busy = f"cores busy: floor {statistics.median(utilisation['floor']):.0%}, ours {statistics.median(utilisation['ours']):.0%} of {jobs}"
+    report.add(Result("figures build, per figure", n, f, o, 1.3, note=busy))
+
+
+def _cpu_all() -> float:
+    """CPU seconds of this process and its finished children."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+# -- 5. peak memory of figures check ----------------------------------------------------------------------
+
+PEAK_WRAPPER = """
+import json, os, subprocess, sys, time
+started = time.perf_counter()
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(process.pid, 0)
+print(json.dumps({"kb": usage.ru_maxrss, "seconds": time.perf_counter() - started, "code": os.waitstatus_to_exitcode(status)}))
+"""
+"""Runs a command and reports its peak RSS. Linux carries the forking process's high-water mark into a
+child's ru_maxrss, so the command is started from this small process, not from the benchmark (hundreds of MB)."""
+
+
+def peak_of(command: list[str]) -> tuple[float, float, int]:
+    """Run ``command``; its peak RSS in MB (ru_maxrss from wait4), wall seconds and exit status."""
+    import json
+
+    done = subprocess.run([sys.executable, "-c", PEAK_WRAPPER, *command], cwd=ROOT, capture_output=True, text=True, check=True)
+    got = json.loads(done.stdout)
+    return got["kb"] / 1024, got["seconds"], got["code"]
+
+
+def bench_check_memory(report: Report, work: Path, n: int) -> None:
+    path = catalogue_file(work, n)
+    floor_code = f"import yaml; yaml.load(open({str(path)!r}, encoding='utf-8').read(), Loader=yaml.CSafeLoader)"
+    floor_mb, floor_s, floor_rc = peak_of([sys.executable, "-c", floor_code])
+    ours_mb, ours_s, ours_rc = peak_of([sys.executable, "-m", "figures", "check", str(path)])
+    if floor_rc or ours_rc:
+        raise RuntimeError(f"figures check exited {ours_rc}, the floor {floor_rc}")
+    report.add(Result("peak memory, figures check", n, floor_mb, ours_mb, None, unit="MB",
+                      note=f"ru_maxrss; wall {ours_s:.1f} s vs floor {floor_s:.1f} s"))
+
+
+# -- main ---------------------------------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), "?")
+    memory = next((line.split(":", 1)[1].strip() for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "?")
+    return f"{os.cpu_count()} cores ({cpu}), {memory} memory, Python {platform.python_version()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=textwrap.dedent("Sections: load, browser, build, memory."))
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions per measure; the median is reported (default 5)")
+    parser.add_argument("--quick", action="store_true", help="the smoke run: small N, one repetition")
+    parser.add_argument("--skip", default="", help="comma-separated sections to leave out: load, browser, build, memory")
+    parser.add_argument("--work", help="folder for generated catalogues and temporary files (default: a new temporary folder)")
+    args = parser.parse_args(argv)
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    unknown = skip - {"load", "browser", "build", "memory"}
+    if unknown:
+        parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
+    if args.quick:
+        repeat, sizes, big_n, build_n, check_n = 1, [200], 200, 4, 200
+    else:
+        repeat, sizes, big_n, build_n, check_n = max(1, args.repeat), [1_000, 10_000, 50_000], 10_000, 100, 50_000
+
+    print(f"figures benchmark: {machine()}; repeat {repeat}{' (quick)' if args.quick else ''}", flush=True)
+    started = time.perf_counter()
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="figures-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    report = Report()
+    try:
+        if "load" not in skip:
+            bench_load(report, work, sizes, repeat)
+        if "browser" not in skip:
+            bench_browser(report, work, big_n, repeat, memory="memory" not in skip, quick=args.quick)
+        if "build" not in skip:
+            bench_build(report, work, build_n, repeat)
+        if "memory" not in skip:
+            bench_check_memory(report, work, check_n)
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"\nsummary ({time.perf_counter() - started:.0f} s, medians of {repeat}):\n{report.summary()}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
