@@ -80,12 +80,33 @@ class RssSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._done.wait(0.2):
-            self.peak = max(self.peak, rss_mb(self.pid))
+            try:
+                self.peak = max(self.peak, rss_mb(self.pid))
+            except OSError:  # the server has gone; the test reports that
+                return
 
     def stop(self) -> float:
         self._done.set()
         self.join()
         return self.peak
+
+
+def _in_own_thread(coroutine) -> dict:
+    """Run the async load in a thread of its own: the other browser tests' sync Playwright keeps an event loop running here."""
+    out: dict = {}
+
+    def target() -> None:
+        try:
+            out["value"] = asyncio.run(coroutine)
+        except BaseException as err:  # re-raised in the test's thread
+            out["error"] = err
+
+    thread = threading.Thread(target=target, name="load")
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
 
 
 async def one_session(browser, url: str, charts_expected: int, timeout_ms: float) -> dict:
@@ -172,10 +193,12 @@ def test_many_readers_are_all_answered_and_memory_comes_back():
         cold_rss = rss_mb(pid)
         sampler = RssSampler(pid)
         sampler.start()
-        run = asyncio.run(run_load(server.url + "/", charts_expected, sampler, pid))
-        time.sleep(SETTLE_SECONDS)  # every context is closed; let Streamlit drop the disconnected sessions
-        after_rss = rss_mb(pid)
-        peak_rss = sampler.stop()
+        try:
+            run = _in_own_thread(run_load(server.url + "/", charts_expected, sampler, pid))
+            time.sleep(SETTLE_SECONDS)  # every context is closed; let Streamlit drop the disconnected sessions
+            after_rss = rss_mb(pid)
+        finally:
+            peak_rss = sampler.stop()
         alive = server.process.poll() is None
     finally:
         server.stop()
