@@ -168,9 +168,10 @@ def catalogue_view() -> None:
     query = st.text_input("Search figures", placeholder="title, claimant, quote…")
     cols = st.columns(2)
     stories = cols[0].multiselect("Story", sorted(catalogue.stories), format_func=lambda s: catalogue.stories[s].title)
-    topics = cols[1].multiselect("Topic", sorted({t for ts in frame["topics"] for t in ts}))
-    claimants = cols[0].multiselect("Claimant", sorted({c for cs in frame["claimants"] for c in cs}))
-    kinds = cols[1].multiselect("Kind of source", sorted({k for ks in frame["source_kinds"] for k in ks}))
+    facets = snapshot.facets
+    topics = cols[1].multiselect("Topic", facets["topics"])
+    claimants = cols[0].multiselect("Claimant", facets["claimants"])
+    kinds = cols[1].multiselect("Kind of source", facets["source_kinds"])
     levels = st.multiselect("Confidence", [c.value for c in Confidence], format_func=lambda c: formatting.CONFIDENCE_LABELS[Confidence(c)])
     mask = frame["search_text"].str.contains(query.casefold(), regex=False) if query else frame["order"] >= 0
     if stories:

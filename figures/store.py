@@ -39,6 +39,12 @@ class Snapshot:
         return frames.figures_frame(self.catalogue)
 
     @cached_property
+    def facets(self) -> dict[str, list[str]]:
+        """The choices of each catalogue filter (topics, claimants, kinds of source), sorted."""
+        frame = self.figures_frame
+        return {column: sorted({v for values in frame[column] for v in values}) for column in ("topics", "claimants", "source_kinds")}
+
+    @cached_property
     def figures_by_story(self) -> dict[str, tuple]:
         """Each story's figures, in catalogue order."""
         out: dict[str, list] = {}
