@@ -8,7 +8,6 @@ the catalogue (``?view=catalogue``) and how we rate (``?view=ratings``).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 from urllib.parse import urlsplit
 
@@ -17,9 +16,13 @@ import streamlit as st
 from figures import exports, formatting, ui
 from figures.cli import data_path
 from figures.model import CREDIBILITY_GRADES, RELIABILITY_GRADES, Confidence, Qualifier
+from figures.search import Filters, Pager, page_of
 from figures.store import CatalogueStore
 
-PAGE_SIZE = 20
+# Full cards (each with a chart) per page of a story: the browser draws every chart on a page
+# before it draws the first, so a page of twenty made a reader wait for all twenty.
+STORY_PAGE_SIZE = 5
+CATALOGUE_PAGE_SIZE = 10  # search results per page of the catalogue view
 NOT_FOUND = "We could not find that figure. It may have been renamed or removed."
 NOT_FOUND_STORY = "We could not find that story. Here is the latest one."
 MORE_STORIES = 10
@@ -79,24 +82,53 @@ def csv_download(label: str, data, name: str, key: str) -> None:
 
 def home(story_id: str | None) -> None:
     ui.problems_notice(catalogue)
+    story_id = story_or_newest(story_id)
+    if story_id is None:
+        return
+    ui.story_header(catalogue, story_id)
+    story_figures = snapshot.figures_by_story[story_id]
+    comparisons = snapshot.comparison_specs(story_id)
+    if comparisons:
+        label = f"{len(comparisons)} chart{'s' if len(comparisons) > 1 else ''} comparing these figures side by side"
+        st.page_link(PAGE, label=label, icon=":material/compare_arrows:", query_params={"story": story_id, "view": "compare"})
+    shown, pager = page_of(story_figures, STORY_PAGE_SIZE, _param("page"))
+    for figure in shown:
+        ui.figure_card(figure, snapshot, PAGE)
+    pager_links(pager, {"story": story_id})
+    more_stories(story_id)
+    csv_download("Download all figures (CSV)", lambda: snapshot.csv, "figures.csv", "csv-all")
+
+
+def compare_view(story_id: str | None) -> None:
+    story_id = story_or_newest(story_id)
+    if story_id is None:
+        return
+    ui.story_header(catalogue, story_id)
+    st.markdown("### Side by side")
+    st.caption("Figures that count the same kind of thing, converted to one unit. Money is never drawn against counts, nor one currency against another.")
+    comparisons = snapshot.comparison_specs(story_id)
+    for spec in comparisons:
+        st.vega_lite_chart(spec, theme=None, width="stretch")
+    if not comparisons:
+        st.info("No two figures of this story count the same kind of thing, so there is nothing to draw side by side.")
+    st.page_link(PAGE, label="Back to the story", icon=":material/arrow_back:", query_params={"story": story_id})
+
+
+def story_or_newest(story_id: str | None) -> str | None:
+    """The story the URL asks for, else the newest one (with a calm notice when the URL named an unknown story)."""
     stories = snapshot.stories_newest_first
     if not stories:
         st.info("There are no figures in the catalogue yet.")
-        return
+        return None
     if story_id not in snapshot.figures_by_story:
         if story_id is not None:
             st.info(NOT_FOUND_STORY, icon=":material/search_off:")
         story_id = stories[0]
-    ui.story_header(catalogue, story_id)
-    story_figures = snapshot.figures_by_story[story_id]
-    for figure in paginate(story_figures, key="story-page"):
-        ui.figure_card(figure, snapshot, PAGE)
-    comparisons = snapshot.comparison_specs(story_id)
-    if comparisons:
-        st.markdown("### Side by side")
-        st.caption("Figures that count the same kind of thing, converted to one unit. Money is never drawn against counts, nor one currency against another.")
-        for spec in comparisons:
-            st.vega_lite_chart(spec, theme=None, width="stretch")
+    return story_id
+
+
+def more_stories(story_id: str) -> None:
+    stories = snapshot.stories_newest_first
     others = [s for s in stories if s != story_id][:MORE_STORIES]
     if others:
         st.markdown("### More stories")
@@ -104,16 +136,28 @@ def home(story_id: str | None) -> None:
             st.page_link(PAGE, label=ui.md_escape(catalogue.stories[other].title), query_params={"story": other})
         if len(stories) > MORE_STORIES + 1:
             st.page_link(PAGE, label=f"All {len(stories)} stories in the catalogue", query_params={"view": "catalogue"})
-    csv_download("Download all figures (CSV)", lambda: snapshot.csv, "figures.csv", "csv-all")
 
 
-def paginate(items, key: str):
-    """The slice of ``items`` on the page the reader chose; a page picker only when there is more than one page."""
-    pages = max(1, math.ceil(len(items) / PAGE_SIZE))
-    page = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1, key=key) if pages > 1 else 1
-    if pages > 1:
-        st.caption(f"Page {page} of {pages} · {len(items)} figures")
-    return items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+def pager_links(pager: Pager, params: dict[str, str]) -> None:
+    """Previous and next links that keep the page number in the URL, so every page is a permalink."""
+    if pager.pages == 1:
+        return
+    st.caption(f"Figures {pager.first}–{pager.last} of {pager.total} · page {pager.page} of {pager.pages}")
+    with st.container(horizontal=True):
+        if pager.page > 1:
+            st.page_link(PAGE, label="Previous", icon=":material/arrow_back:", query_params={**params, "page": str(pager.page - 1)})
+        if pager.page < pager.pages:
+            st.page_link(PAGE, label="Next", icon=":material/arrow_forward:", query_params={**params, "page": str(pager.page + 1)})
+
+
+def paginate(items, size: int, key: str):
+    """The slice of ``items`` on the page picked in a number box (shown only when there is more than one page)."""
+    pages = page_of(items, size)[1].pages
+    number = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1, key=key) if pages > 1 else 1
+    shown, pager = page_of(items, size, number)
+    if pager.pages > 1:
+        st.caption(f"Page {pager.page} of {pager.pages} · {pager.total} figures")
+    return shown
 
 
 def figure_view(figure_id: str) -> None:
@@ -164,28 +208,17 @@ def journalist_tools(figure) -> None:
 def catalogue_view() -> None:
     st.markdown("# Catalogue")
     ui.problems_notice(catalogue)
-    frame = snapshot.figures_frame
+    index = snapshot.search
     query = st.text_input("Search figures", placeholder="title, claimant, quote…")
     cols = st.columns(2)
     stories = cols[0].multiselect("Story", sorted(catalogue.stories), format_func=lambda s: catalogue.stories[s].title)
-    facets = snapshot.facets
-    topics = cols[1].multiselect("Topic", facets["topics"])
-    claimants = cols[0].multiselect("Claimant", facets["claimants"])
-    kinds = cols[1].multiselect("Kind of source", facets["source_kinds"])
+    topics = cols[1].multiselect("Topic", index.facets["topics"])
+    claimants = cols[0].multiselect("Claimant", index.facets["claimants"])
+    kinds = cols[1].multiselect("Kind of source", index.facets["source_kinds"])
     levels = st.multiselect("Confidence", [c.value for c in Confidence], format_func=lambda c: formatting.CONFIDENCE_LABELS[Confidence(c)])
-    mask = frame["search_text"].str.contains(query.casefold(), regex=False) if query else frame["order"] >= 0
-    if stories:
-        mask &= frame["story"].isin(stories)
-    if levels:
-        mask &= frame["confidence"].isin(levels)
-    for column, chosen in (("topics", topics), ("claimants", claimants), ("source_kinds", kinds)):
-        if chosen:
-            wanted = set(chosen)
-            mask &= frame[column].map(lambda values, w=wanted: not w.isdisjoint(values))
-    found = frame[mask]
-    st.caption(f"{len(found)} of {len(frame)} figures")
-    for figure_id in paginate(list(found["figure_id"]), key="catalogue-page"):
-        ui.figure_card(catalogue.figure(figure_id), snapshot, PAGE, compact=True)
+    found = index.find(Filters(query, frozenset(stories), frozenset(topics), frozenset(claimants), frozenset(kinds), frozenset(levels)))
+    st.caption(f"{len(found)} of {len(index)} figures")
+    ui.results_list([catalogue.figure(i) for i in paginate(found, CATALOGUE_PAGE_SIZE, key="catalogue-page")], catalogue)
     csv_download("Download all figures (CSV)", lambda: snapshot.csv, "figures.csv", "csv-all")
 
 
@@ -208,6 +241,9 @@ def ratings_view() -> None:
 
 def render() -> None:
     if not embedded:
+        # A page link to this same page reruns it with new parameters but leaves the address bar as it
+        # was; writing the parameters back puts them in the address bar, so every view stays a permalink.
+        st.query_params.from_dict({key: st.query_params.get_all(key) for key in st.query_params})
         nav()
     if figure_id is not None:
         figure_view(figure_id)
@@ -215,6 +251,8 @@ def render() -> None:
         catalogue_view()
     elif view == "ratings":
         ratings_view()
+    elif view == "compare":
+        compare_view(story_param)
     else:
         home(story_param)
 

@@ -95,6 +95,17 @@ _TOOLTIP = [
     alt.Tooltip("confidence:N", title="Confidence"),
     alt.Tooltip("confidence_note:N", title="Why"),
 ]
+# Encodings are channel objects, never shorthand strings or dicts: Altair turns those into
+# objects by trying each schema in turn, which took most of the time of building a chart.
+_LABEL = alt.Text("label:N")
+_CHANGE = alt.Text("change:N")
+_NAME = alt.Text("name:N")
+_LEFT_EDGE = alt.XValue(0)
+
+
+def _hollow_when(test: str) -> alt.FillValue:
+    """Fill with the background (a hollow glyph) where ``test`` holds, else with the accent colour."""
+    return alt.FillValue(ACCENT, condition={"test": test, "value": BACKGROUND})
 
 
 # -- theme ----------------------------------------------------------------------------------
@@ -311,9 +322,9 @@ def _series_chart(figure: Figure, catalogue: Catalogue, width: int | None) -> al
 
     layers = [
         _layer(records).mark_line(strokeWidth=2.5).encode(x=x, y=y("value")),
-        _layer([r for r in records if r["low"] is not None]).mark_rule(strokeWidth=3).encode(x=x, y=y("low"), y2="high:Q", tooltip=_TOOLTIP),
+        _layer([r for r in records if r["low"] is not None]).mark_rule(strokeWidth=3).encode(x=x, y=y("low"), y2=alt.Y2("high"), tooltip=_TOOLTIP),
         _layer(records).mark_point(size=90, strokeWidth=2.5, opacity=1).encode(
-            x=x, y=y("value"), tooltip=_TOOLTIP, fill=alt.condition("datum.hedged", alt.value(BACKGROUND), alt.value(ACCENT)),
+            x=x, y=y("value"), tooltip=_TOOLTIP, fill=_hollow_when("datum.hedged"),
         ),
     ]
     layers += _series_labels(records, x, y, bool(change)) if fit is None else fit.labels(records, x, y)
@@ -328,17 +339,17 @@ def _series_labels(records: list[dict], x: alt.X, y, changed: bool) -> list[alt.
     """The first value left of its point, the last (and the change) right of it, the others above a peak or below a dip."""
     bold = {"fontWeight": "bold", "fontSize": LABEL_SIZE, "baseline": "middle"}
     layers = [
-        _layer(records[:1]).mark_text(align="right", dx=-12, **bold).encode(x=x, y=y("value"), text="label:N", tooltip=_TOOLTIP),
+        _layer(records[:1]).mark_text(align="right", dx=-12, **bold).encode(x=x, y=y("value"), text=_LABEL, tooltip=_TOOLTIP),
         _layer(records[-1:]).mark_text(align="left", dx=12, dy=-9 if changed else 0, **bold).encode(
-            x=x, y=y("value"), text="label:N", tooltip=_TOOLTIP),
+            x=x, y=y("value"), text=_LABEL, tooltip=_TOOLTIP),
     ]
     if changed:
         layers.append(_layer(records[-1:]).mark_text(align="left", dx=12, dy=9, color=CHANGE_COLOUR, **bold).encode(
-            x=x, y=y("value"), text="change:N"))
+            x=x, y=y("value"), text=_CHANGE))
     for above, group in _groups(records[1:-1], lambda r: r["above"]):
         layers.append(_layer(group).mark_text(
             align="center", fontWeight="bold", fontSize=LABEL_SIZE, baseline="bottom" if above else "top", dy=-12 if above else 12,
-        ).encode(x=x, y=y("label_y"), text="label:N", tooltip=_TOOLTIP))
+        ).encode(x=x, y=y("label_y"), text=_LABEL, tooltip=_TOOLTIP))
     return layers
 
 
@@ -514,17 +525,17 @@ class _SeriesFit:
             wide_dy = -9 if last and self.changed else 0
             props = {key: self._by_mode(wide[key], narrow[key]) for key in narrow}
             layers.append(_layer(rows).mark_text(dy=self._dy(wide_dy, label_dy, shift), **props, **bold).encode(
-                x=x, y=y("value"), text="label:N", tooltip=_TOOLTIP))
+                x=x, y=y("value"), text=_LABEL, tooltip=_TOOLTIP))
             if last and self.changed:
                 layers.append(_layer(rows).mark_text(dy=self._dy(9, change_dy, shift), color=CHANGE_COLOUR, **props, **bold).encode(
-                    x=x, y=y("value"), text="change:N"))
+                    x=x, y=y("value"), text=_CHANGE))
         middles = [{**r, "align": align} for r, align in zip(records[1:-1], self.middles, strict=True)]
         for (above, align), group in _groups(middles, lambda r: (r["above"], r["align"])):
             group = [{k: v for k, v in r.items() if k != "align"} for r in group]
             dx = {"left": -6, "center": 0, "right": 6}[align]
             layers.append(_layer(group).mark_text(
                 align=self._by_mode("center", align), dx=self._by_mode(0, dx), baseline="bottom" if above else "top", dy=-12 if above else 12, **bold,
-            ).encode(x=x, y=y("label_y"), text="label:N", tooltip=_TOOLTIP))
+            ).encode(x=x, y=y("label_y"), text=_LABEL, tooltip=_TOOLTIP))
         return layers
 
     def _shift(self, record: dict, place: str) -> str:
@@ -650,7 +661,7 @@ def _rows_chart(rows: list[dict], unit: str, width: int | None, title: str, subt
     layers = _glyph_layers(rows, x, y, glyph_centre - step / 2)
     if info.name == "percent" and hi == 100:
         whole = [{**r, "start": 0, "end": 100} for r in rows]
-        layers.insert(0, _layer(whole).mark_bar(size=BAR_SIZE, color=FAINT, yOffset=glyph_centre - step / 2).encode(x=x("start"), x2="end:Q", y=y))
+        layers.insert(0, _layer(whole).mark_bar(size=BAR_SIZE, color=FAINT, yOffset=glyph_centre - step / 2).encode(x=x("start"), x2=alt.X2("end"), y=y))
     layers += _row_text_layers(rows, y, step, label_bottom, width, named)
     return _framed(layers, width, alt.Step(step), title, subtitle, foot, description)
 
@@ -658,7 +669,7 @@ def _rows_chart(rows: list[dict], unit: str, width: int | None, title: str, subt
 def _row_text_layers(rows: list[dict], y: alt.Y, step: int, label_bottom: int, width: int | None, named: bool) -> list[alt.Chart]:
     """The value as written (bold), and above it the wrapped name of the claimant or figure."""
     layers = [_layer(rows).mark_text(align="left", baseline="bottom", dy=label_bottom - step / 2, fontWeight="bold", fontSize=LABEL_SIZE,
-                                     limit=_text_limit(width)).encode(x=alt.value(0), y=y, text="label:N", tooltip=_TOOLTIP)]
+                                     limit=_text_limit(width)).encode(x=_LEFT_EDGE, y=y, text=_LABEL, tooltip=_TOOLTIP)]
     name_bottom = label_bottom - LABEL_SIZE - 4
     if named and not width:  # Vega stacks extra lines downwards: lift each name by its extra lines
         tier = _tier_index()
@@ -666,11 +677,11 @@ def _row_text_layers(rows: list[dict], y: alt.Y, step: int, label_bottom: int, w
             align="left", baseline="bottom", fontSize=NAME_SIZE, color=MUTED, lineHeight=NAME_LINE, lineBreak="\n",
             text=alt.expr(f"datum['name' + {tier}]"), dy=alt.expr(f"{name_bottom - step / 2} - {NAME_LINE} * (datum['lines' + {tier}] - 1)"),
             tooltip=None,
-        ).encode(x=alt.value(0), y=y))
+        ).encode(x=_LEFT_EDGE, y=y))
     elif named:
         for lines, group in _groups(rows, lambda r: len(r["name"])):  # Vega stacks extra lines downwards
             layers.append(_layer(group).mark_text(align="left", baseline="bottom", dy=name_bottom - (lines - 1) * NAME_LINE - step / 2,
-                                                  fontSize=NAME_SIZE, color=MUTED, lineHeight=NAME_LINE).encode(x=alt.value(0), y=y, text="name:N"))
+                                                  fontSize=NAME_SIZE, color=MUTED, lineHeight=NAME_LINE).encode(x=_LEFT_EDGE, y=y, text=_NAME))
     return layers
 
 
@@ -692,7 +703,7 @@ def _glyph_layers(rows: list[dict], x, y: alt.Y, offset: float) -> list[alt.Char
     def subset(*qualifiers: Qualifier) -> list[dict]:
         return [r for r in rows if r["qualifier"] in qualifiers]
 
-    span = {"x": x("start"), "x2": "end:Q", "y": y, "tooltip": _TOOLTIP}
+    span = {"x": x("start"), "x2": alt.X2("end"), "y": y, "tooltip": _TOOLTIP}
     layers = [
         _layer(subset(*_SOLID)).mark_bar(size=BAR_SIZE, yOffset=offset).encode(**span),
         _layer(subset(Qualifier.APPROXIMATELY)).mark_bar(size=BAR_SIZE, yOffset=offset, fillOpacity=0.22, stroke=ACCENT,
@@ -701,13 +712,13 @@ def _glyph_layers(rows: list[dict], x, y: alt.Y, offset: float) -> list[alt.Char
         _layer(subset(*_CEILING)).mark_tick(thickness=4, size=BAR_SIZE + 10, orient="vertical", opacity=1, yOffset=offset).encode(
             x=x("end"), y=y, tooltip=_TOOLTIP),
         _layer(subset(*_OPEN_ENDED)).mark_rule(strokeWidth=2, strokeDash=[5, 4], yOffset=offset).encode(
-            x=x("end"), x2="open_end:Q", y=y, tooltip=_TOOLTIP),
+            x=x("end"), x2=alt.X2("open_end"), y=y, tooltip=_TOOLTIP),
         _layer(subset(*_OPEN_ENDED)).mark_point(shape="triangle-right", size=130, filled=True, opacity=1, yOffset=offset).encode(
             x=x("open_end"), y=y),
         _layer(subset(Qualifier.MORE_THAN, Qualifier.AT_LEAST, Qualifier.APPROXIMATELY)).mark_point(
             size=110, strokeWidth=2.5, opacity=1, yOffset=offset).encode(
             x=x("point"), y=y, tooltip=_TOOLTIP,
-            fill=alt.condition("datum.qualifier == 'more_than'", alt.value(BACKGROUND), alt.value(ACCENT)),
+            fill=_hollow_when("datum.qualifier == 'more_than'"),
         ),
     ]
     return [layer for layer in layers if layer.data.values]

@@ -8,6 +8,8 @@ colours, LaTeX or HTML to the page.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -39,7 +41,7 @@ def badge(confidence: Confidence, reason: str | None = None) -> None:
     st.badge(formatting.CONFIDENCE_LABELS[confidence], icon=_BADGE_ICONS[confidence], color=formatting.CONFIDENCE_COLOURS[confidence], help=help_text)
 
 
-def figure_card(figure: Figure, snapshot: Snapshot, page: st.Page | None, *, compact: bool = False, quotes: bool = True) -> None:
+def figure_card(figure: Figure, snapshot: Snapshot, page: st.Page | None, *, quotes: bool = True) -> None:
     """One figure as a card: headline number, badge, reason, attribution, quote, chart.
 
     With ``page``, the card ends with a permalink to ``?figure=<id>`` on that page.
@@ -55,20 +57,55 @@ def figure_card(figure: Figure, snapshot: Snapshot, page: st.Page | None, *, com
             st.caption(f"**Why {formatting.CONFIDENCE_LABELS[summary].lower()}:** {md_escape(notes[0])}")
         for line in _attributions(figure, catalogue):
             st.caption(md_escape(line))
-        if not compact:
-            if quotes:
-                for quote in dict.fromkeys(c.quote for c in figure.claims):
-                    st.markdown(f"> {md_escape(quote)}")
-            chart_with_data(figure, snapshot)
+        if quotes:
+            for quote in dict.fromkeys(c.quote for c in figure.claims):
+                st.markdown(f"> {md_escape(quote)}")
+        chart_with_data(figure, snapshot)
         if page is not None:
-            st.page_link(page, label="Permalink, sources and downloads", icon=":material/link:", query_params={"figure": figure.id})
+            permalink(page, figure)
+
+
+def results_list(figures: Sequence[Figure], catalogue: Catalogue) -> None:
+    """Search results: what :func:`figure_card` says in words, without quote or chart, all in one markdown block.
+
+    One element for the whole page of results keeps a rerun after a search
+    short. Each result links to its figure's permalink page.
+    """
+    blocks = [_result_markdown(figure, catalogue) for figure in figures]
+    if blocks:
+        st.markdown("\n\n---\n\n".join(blocks))
+
+
+def _result_markdown(figure: Figure, catalogue: Catalogue) -> str:
+    summary = formatting.confidence_summary(figure)
+    notes = [c.confidence_note for c in figure.claims if c.confidence is summary]
+    label = formatting.CONFIDENCE_LABELS[summary]
+    lines = [
+        f"#### {md_escape(figure.title)}",
+        f"**{md_escape(formatting.headline(figure))}** :{formatting.CONFIDENCE_COLOURS[summary]}-badge[{_BADGE_ICONS[summary]} {label}]",
+    ]
+    if notes:
+        lines.append(f"**Why {label.lower()}:** {md_escape(notes[0])}")
+    lines.extend(md_escape(line) for line in _attributions(figure, catalogue))
+    lines.append(f"[:material/link: Permalink, sources and downloads](?figure={quote(figure.id)})")
+    return "\n\n".join(lines)
+
+
+def permalink(page: st.Page, figure: Figure) -> None:
+    """The link to a figure's own page: ``?figure=<id>``, with its sources and downloads."""
+    st.page_link(page, label="Permalink, sources and downloads", icon=":material/link:", query_params={"figure": figure.id})
 
 
 def chart_with_data(figure: Figure, snapshot: Snapshot) -> None:
-    """The figure's chart (house theme, no Streamlit restyling) and its data one click away."""
+    """The figure's chart (house theme, no Streamlit restyling) and its data one click away.
+
+    The table is built only when the reader opens it: a data grid per card
+    would delay every chart on the page.
+    """
     st.vega_lite_chart(snapshot.figure_spec(figure.id), theme=None, width="stretch")
-    with st.expander("Show the data behind this chart"):
-        st.dataframe(snapshot.chart_table(figure.id), hide_index=True, width="stretch")
+    data = st.expander("Show the data behind this chart", key=f"data-{figure.id}", on_change="rerun")
+    if data.open:
+        data.dataframe(snapshot.chart_table(figure.id), hide_index=True, width="stretch")
 
 
 def claims_table(figure: Figure, catalogue: Catalogue) -> None:

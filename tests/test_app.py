@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -34,13 +35,48 @@ def specs(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart")]
 
 
-def test_home_shows_story_and_every_figure_in_story_order(monkeypatch):
-    at = run_app(monkeypatch)
-    body = texts(at)
-    assert "Is Russia eyeing US weapons in its war against Ukraine" in body.replace("\\", "")
-    positions = [body.replace("\\", "").find(f.title) for f in CATALOGUE.figures]
+STORY_PAGES = ({}, {"page": "2"})
+"""The seed story's ten figures, five to a page."""
+
+
+def story_text(monkeypatch) -> str:
+    """Both pages of the seed story, as one text in reading order."""
+    return "\n".join(texts(run_app(monkeypatch, **params)).replace("\\", "") for params in STORY_PAGES)
+
+
+def test_home_shows_story_and_every_figure_in_story_order_five_to_a_page(monkeypatch):
+    first = run_app(monkeypatch)
+    body = texts(first).replace("\\", "")
+    assert "Is Russia eyeing US weapons in its war against Ukraine" in body
+    assert [f.title in body for f in CATALOGUE.figures] == [True] * 5 + [False] * 5
+    assert len(specs(first)) == 5
+    assert "Figures 1–5 of 10 · page 1 of 2" in body
+    both = story_text(monkeypatch)
+    positions = [both.find(f.title) for f in CATALOGUE.figures]
     assert all(p >= 0 for p in positions) and positions == sorted(positions)
-    assert len(specs(at)) >= len(CATALOGUE.figures)
+
+
+def links(at: AppTest) -> dict[str, list[str]]:
+    """Each page link's label and the query string it opens."""
+    out: dict[str, list[str]] = {}
+    for link in at.get("page_link"):
+        out.setdefault(link.proto.label, []).append(link.proto.query_string)
+    return out
+
+
+def test_story_pages_link_to_each_other_by_url(monkeypatch):
+    story = CATALOGUE.figures[0].story
+    assert links(run_app(monkeypatch))["Next"] == [f"story={story}&page=2"]
+    second = links(run_app(monkeypatch, page="2"))
+    assert second["Previous"] == [f"story={story}&page=1"] and "Next" not in second
+
+
+@pytest.mark.parametrize(("page", "shown"), [("1", 0), ("2", 5), ("99", 5), ("0", 0), ("-3", 0), ("two", 0), ("<b>x</b>", 0), ("", 0)])
+def test_page_parameter_is_clamped_and_never_echoed(monkeypatch, page, shown):
+    at = run_app(monkeypatch, page=page)
+    body = texts(at).replace("\\", "")
+    assert CATALOGUE.figures[shown].title in body
+    assert "<b>" not in body
 
 
 @pytest.mark.parametrize(
@@ -48,18 +84,35 @@ def test_home_shows_story_and_every_figure_in_story_order(monkeypatch):
     ["more than $7bn", "about 900 vehicles", "as many as 42,000 pieces", "2 to 3 strikes", "900 → 119 missiles (−87%)"],
 )
 def test_home_writes_headlines_as_a_journalist_would(monkeypatch, text):
-    at = run_app(monkeypatch)
-    assert text in texts(at).replace("\\", "")
+    assert text in story_text(monkeypatch)
 
 
 def test_every_card_has_a_badge_and_attribution(monkeypatch):
-    at = run_app(monkeypatch)
-    badges = [m.value for m in at.markdown if "-badge[" in m.value]
-    assert len(badges) >= len(CATALOGUE.figures)
+    badges = []
+    for params in STORY_PAGES:
+        badges += [m.value for m in run_app(monkeypatch, **params).markdown if "-badge[" in m.value]
+    assert len(badges) == len(CATALOGUE.figures)
     assert all(any(label in b for label in ("Reported", "Claimed", "Confirmed", "Unverified")) for b in badges)
-    body = texts(at).replace("\\", "")
+    body = story_text(monkeypatch)
     assert "Claimed by Government of Ukraine · via Firstpost, January 2023" in body
     assert "According to US Department of Defense report · via CNN" in body
+
+
+def test_side_by_side_charts_have_a_view_of_their_own_linked_from_the_story(monkeypatch):
+    story = CATALOGUE.figures[0].story
+    home = run_app(monkeypatch)
+    (label,) = [label for label in links(home) if "side by side" in label]
+    assert links(home)[label] == [f"story={story}&view=compare"]
+    assert not any("Compared on one scale" in json.dumps(s.get("title")) for s in specs(home))
+    compare = specs(run_app(monkeypatch, view="compare", story=story))
+    assert label.startswith(f"{len(compare)} charts")
+    assert len(compare) >= 2 and all("Compared on one scale" in json.dumps(s.get("title")) for s in compare)
+
+
+def test_side_by_side_of_a_story_without_comparable_figures_says_so(monkeypatch, tmp_path):
+    at = run_app(monkeypatch, data=_big_catalogue(tmp_path, stories=1, per_story=1), view="compare")
+    assert not specs(at)
+    assert any("nothing to draw side by side" in i.value for i in at.info)
 
 
 def test_figure_view_shows_every_claim_in_a_table(monkeypatch):
@@ -113,7 +166,8 @@ def test_broken_catalogue_still_shows_valid_figures_and_lists_problems(monkeypat
     assert any("problem(s) in the catalogue file" in w.value for w in at.warning)
     problems = "\n".join(c.value for c in at.code)
     assert f"{broken}:" in problems and "did you mean 'qualifier'" in problems
-    assert len(specs(at)) >= len(CATALOGUE.figures) - 1
+    assert len(specs(at)) == 5
+    assert CATALOGUE.figures[0].title in texts(at)
 
 
 def test_missing_catalogue_shows_a_message_not_a_traceback(monkeypatch, tmp_path):
@@ -153,15 +207,15 @@ def _big_catalogue(tmp_path: Path, stories: int, per_story: int) -> Path:
 
 
 def test_home_shows_the_newest_story_and_pages_its_figures(monkeypatch, tmp_path):
-    at = run_app(monkeypatch, data=_big_catalogue(tmp_path, stories=3, per_story=45))
+    data = _big_catalogue(tmp_path, stories=3, per_story=45)
+    at = run_app(monkeypatch, data=data)
     body = texts(at).replace("\\", "")
     assert "Story number 2" in body and "Figure 0 of story 2" in body
-    assert "Figure 0 of story 1" not in body
-    assert len([s for s in specs(at) if "Figure" in json.dumps(s.get("title", ""))]) <= 20
-    assert "Page 1 of 3 · 45 figures" in body
-    at.number_input[0].set_value(3).run()
-    body = texts(at).replace("\\", "")
-    assert "Figure 44 of story 2" in body and "Figure 0 of story 2" not in body
+    assert "Figure 0 of story 1" not in body and "Figure 5 of story 2" not in body
+    assert len(specs(at)) == 5
+    assert "Figures 1–5 of 45 · page 1 of 9" in body
+    body = texts(run_app(monkeypatch, data=data, story="story-2", page="9")).replace("\\", "")
+    assert "Figure 44 of story 2" in body and "Figure 39 of story 2" not in body
 
 
 def test_story_parameter_selects_a_story_and_unknown_story_falls_back_calmly(monkeypatch, tmp_path):
@@ -171,3 +225,9 @@ def test_story_parameter_selects_a_story_and_unknown_story_falls_back_calmly(mon
     at = run_app(monkeypatch, data=data, story="<b>nope</b>")
     assert any("could not find that story" in i.value for i in at.info)
     assert "nope" not in texts(at)
+
+
+def test_browser_tests_know_the_story_page_size():
+    from tests.browser.conftest import STORY_PAGE_SIZE
+
+    assert re.search(r"^STORY_PAGE_SIZE = (\d+)$", (ROOT / "app.py").read_text(encoding="utf-8"), re.M).group(1) == str(STORY_PAGE_SIZE)

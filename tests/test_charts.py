@@ -539,3 +539,21 @@ def test_competing_names_are_wrapped_for_each_width_and_the_rows_leave_room_for_
             assert " ".join(lines) == row["name"]
     most = max(row["lines0"] for row in rows)
     assert spec["height"] == {"step": charts._row_geometry(most)[0]}
+
+
+HOSTILE = loader.load(ROOT / "tests" / "hostile.yaml")
+
+
+@pytest.mark.parametrize("width", [640, None, 320])
+@pytest.mark.parametrize(("catalogue", "figure_id"), [(c, f.id) for c in (CATALOGUE, HOSTILE) for f in c.figures])
+def test_every_chart_is_valid_vega_lite(catalogue, figure_id, width):
+    """Exports and the app skip Altair's schema check for speed; this is where every chart meets it."""
+    charts.figure_chart(catalogue.figure(figure_id), catalogue, width=width).to_dict(validate=True)
+
+
+@pytest.mark.parametrize("catalogue", [CATALOGUE, HOSTILE], ids=["seed", "hostile"])
+def test_every_comparison_chart_is_valid_vega_lite(catalogue):
+    built = [charts.comparison_chart(group, catalogue) for story in catalogue.stories for group in charts.comparison_groups(catalogue, story)]
+    assert any(built) or catalogue is HOSTILE
+    for chart in filter(None, built):
+        chart.to_dict(validate=True)

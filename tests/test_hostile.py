@@ -211,25 +211,40 @@ def assert_markup_is_literal(at: AppTest, payloads: list[str] | None = None) -> 
     return rendered
 
 
+def every_page(monkeypatch, **params) -> list[AppTest]:
+    """Every page of a story, following the pager's "page 1 of N" caption."""
+    first = run_app(monkeypatch, **params)
+    pages = [int(m.group(1)) for c in first.caption if (m := re.search(r"page 1 of (\d+)", c.value))]
+    return [first] + [run_app(monkeypatch, **params, page=str(n)) for n in range(2, (pages or [1])[0] + 1)]
+
+
 def test_home_runs_and_shows_every_payload_literally(monkeypatch):
-    at = run_app(monkeypatch)
-    rendered = assert_markup_is_literal(at)
+    pages = every_page(monkeypatch)
+    rendered = "\n".join(assert_markup_is_literal(at) for at in pages)
     for name, payload in PAYLOADS.items():
         assert payload in rendered, f"{name} is not shown as its literal text"
     hostile = [f for f in CATALOGUE.figures if f.story == "hostile"]
+    markdown = "\n".join(m.value for at in pages for m in at.markdown)
     for figure in hostile:
-        assert ui.md_escape(figure.title) in "\n".join(m.value for m in at.markdown)
-    assert chart_count(at) >= len(hostile)
+        assert ui.md_escape(figure.title) in markdown
+    assert sum(chart_count(at) for at in pages) == len(hostile)
 
 
 @pytest.mark.parametrize("story_id", list(CATALOGUE.stories))
 def test_each_story_page_runs_and_shows_its_text_literally(monkeypatch, story_id):
-    at = run_app(monkeypatch, story=story_id)
-    rendered = assert_markup_is_literal(at, [*PAYLOADS.values(), *FORMULAS.values()])
+    pages = every_page(monkeypatch, story=story_id)
+    rendered = "\n".join(assert_markup_is_literal(at, [*PAYLOADS.values(), *FORMULAS.values()]) for at in pages)
     story = CATALOGUE.stories[story_id]
     assert " ".join(story.title.split()) in rendered
     figures = [f for f in CATALOGUE.figures if f.story == story_id]
-    assert chart_count(at) >= len(figures)
+    assert sum(chart_count(at) for at in pages) == len(figures)
+
+
+@pytest.mark.parametrize("story_id", list(CATALOGUE.stories))
+def test_each_side_by_side_view_runs_and_shows_its_text_literally(monkeypatch, story_id):
+    at = run_app(monkeypatch, story=story_id, view="compare")
+    rendered = assert_markup_is_literal(at, [*PAYLOADS.values(), *FORMULAS.values()])
+    assert " ".join(CATALOGUE.stories[story_id].title.split()) in rendered
 
 
 @pytest.mark.parametrize("figure_id", [f.id for f in CATALOGUE.figures])

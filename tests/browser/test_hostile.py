@@ -21,7 +21,7 @@ import pytest
 
 from figures import formatting
 from figures.loader import load
-from tests.browser.conftest import ARTIFACTS, READY, ROOT, Server, free_port, start_server, wait_for_app
+from tests.browser.conftest import ARTIFACTS, READY, ROOT, STORY_PAGE_SIZE, Server, free_port, start_server, wait_for_app
 from tests.test_hostile import BAD_FIGURE_VALUES, BOLD, DATA_LINK, IMG, JS_LINK, LATEX, PAYLOADS, RED, RED_BACKGROUND, SCRIPT
 
 pytestmark = pytest.mark.browser
@@ -159,11 +159,20 @@ def test_detectors_fire_on_unescaped_markdown(control_server, page):
 
 # -- the app on hostile data --------------------------------------------------------------
 
-def test_home_page_shows_hostile_text_literally_and_runs_nothing(hostile_server, page):
-    hostile = [f for f in CATALOGUE.figures if f.story == "hostile"]
-    found = open_page(page, hostile_server.url + "/", len(hostile))
+@pytest.mark.parametrize("page_number", [1, 2])
+def test_home_page_shows_hostile_text_literally_and_runs_nothing(hostile_server, page, page_number):
+    hostile = [f for f in CATALOGUE.figures if f.story == "hostile"][(page_number - 1) * STORY_PAGE_SIZE : page_number * STORY_PAGE_SIZE]
+    assert hostile
+    found = open_page(page, f"{hostile_server.url}/?story=hostile&page={page_number}", len(hostile))
     assert_untouched(page, found)
-    assert_literal(page, PAYLOADS.values())
+    assert_literal(page, [text for figure in hostile for text in card_text(figure.id)])
+    if any(f.id == "long-text" for f in hostile):
+        assert_literal(page, PAYLOADS.values())
+
+
+def test_side_by_side_view_on_hostile_data_runs_nothing(hostile_server, page):
+    found = open_page(page, f"{hostile_server.url}/?story=hostile&view=compare", 0, text="Side by side")
+    assert_untouched(page, found)
 
 
 @pytest.mark.parametrize("figure_id", FIGURE_PAGES)
@@ -250,13 +259,13 @@ def test_bad_figure_parameter_gets_the_calm_message_in_the_browser(hostile_serve
 
 
 def test_unknown_keys_give_the_normal_home_page(hostile_server, page):
-    hostile = [f for f in CATALOGUE.figures if f.story == "hostile"]
+    first_page = [f for f in CATALOGUE.figures if f.story == "hostile"][:STORY_PAGE_SIZE]
     url = f"{hostile_server.url}/?foo=zq-marker&utm_source={urllib.parse.quote(SCRIPT)}&view={urllib.parse.quote(IMG)}"
-    found = open_page(page, url, len(hostile))
+    found = open_page(page, url, len(first_page))
     assert_untouched(page, found)
     body = page.page.inner_text("body")
     assert "zq-marker" not in body and NOT_FOUND not in body
-    assert page.page.locator('[data-testid="stVegaLiteChart"]').count() >= len(hostile)
+    assert page.page.locator('[data-testid="stVegaLiteChart"]').count() == len(first_page)
 
 
 # -- inside an iframe on another site -----------------------------------------------------

@@ -26,10 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from figures import charts
 from figures.loader import load
 from figures.store import Snapshot
-from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, start_server
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, STORY_PAGE_SIZE, start_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.load]
 
@@ -41,8 +40,6 @@ SESSION_TTL_SECONDS = 5
 """Streamlit keeps a closed session's state for ``server.disconnectedSessionTTL`` (120 s by default) so a
 reader can reconnect; the load server uses a short TTL so the test need not wait two minutes for the cleanup."""
 SETTLE_SECONDS = SESSION_TTL_SECONDS + 10
-PAGE_SIZE = 20
-"""Figures per page of a story on the home page (app.PAGE_SIZE)."""
 MAX_FAILURES_IN_A_ROW = 5
 CHART_BOXES = '[data-testid="stVegaLiteChart"]'
 FIRST_CHART = f"{CHART_BOXES} svg, {CHART_BOXES} canvas"
@@ -55,12 +52,10 @@ ALL_DRAWN = """(n) => {
 
 
 def expected_charts() -> int:
-    """Charts on the home page (the newest story): one per figure on its first page plus every side-by-side comparison."""
+    """Charts on the home page (the newest story): one per figure on its first page (side-by-side charts have their own view)."""
     snapshot = Snapshot(load(DATA), (0, 0))
     story = snapshot.stories_newest_first[0]
-    catalogue = snapshot.catalogue
-    comparisons = [g for g in charts.comparison_groups(catalogue, story) if charts.comparison_chart(g, catalogue) is not None]
-    return len(snapshot.figures_by_story[story][:PAGE_SIZE]) + len(comparisons)
+    return len(snapshot.figures_by_story[story][:STORY_PAGE_SIZE])
 
 
 def rss_mb(pid: int) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from figures.loader import load
-from tests.browser.conftest import ROOT, screenshot, wait_for_app
+from tests.browser.conftest import ROOT, STORY_PAGE_SIZE, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 CATALOGUE = load(ROOT / "data" / "figures.yaml")
@@ -18,18 +18,47 @@ def _assert_clean(watched) -> None:
     assert "Traceback" not in pg.inner_text("body")
 
 
-def test_home_draws_a_chart_for_every_figure(server, page):
+def test_story_pages_draw_a_chart_for_every_figure_and_link_to_each_other(server, page):
     pg = page.page
     pg.goto(server.url + "/")
-    drawn = wait_for_app(pg, len(CATALOGUE.figures))
-    assert drawn >= len(CATALOGUE.figures), f"{drawn} charts drawn for {len(CATALOGUE.figures)} figures"
-    body = pg.inner_text("body")
-    for figure in CATALOGUE.figures:
-        assert figure.title in body
-    assert "more than $7bn" in body
-    assert "Claimed by Government of Ukraine · via Firstpost, January 2023" in body
+    bodies = []
+    for number, figures in enumerate((CATALOGUE.figures[:STORY_PAGE_SIZE], CATALOGUE.figures[STORY_PAGE_SIZE:]), start=1):
+        assert wait_for_app(pg, len(figures)) == len(figures)
+        body = pg.inner_text("body")
+        assert [f.title in body for f in CATALOGUE.figures] == [f in figures for f in CATALOGUE.figures]
+        bodies.append(body)
+        _assert_clean(page)
+        screenshot(pg, "home" if number == 1 else f"home-page-{number}")
+        if number == 1:
+            pg.get_by_role("link", name="Next").click()
+            pg.wait_for_function("location.search.includes('page=2')")  # page links navigate inside the app: no load event
+            pg.wait_for_function("(t) => !document.body.innerText.includes(t)", arg=CATALOGUE.figures[0].title)
+    assert "more than $7bn" in bodies[0]
+    assert "Claimed by Government of Ukraine · via Firstpost, January 2023" in "".join(bodies)
+
+
+def test_side_by_side_view_draws_every_comparison(server, page):
+    pg = page.page
+    pg.goto(server.url + "/")
+    wait_for_app(pg, STORY_PAGE_SIZE)
+    pg.get_by_role("link", name="side by side").click()
+    pg.wait_for_function("location.search.includes('view=compare')")
+    drawn = wait_for_app(pg, 2)
+    assert drawn >= 2 and "Side by side" in pg.inner_text("body")
     _assert_clean(page)
-    screenshot(pg, "home")
+    screenshot(pg, "side-by-side")
+
+
+def test_data_behind_a_chart_opens_as_a_table(server, page):
+    pg = page.page
+    pg.goto(f"{server.url}/?figure=russia-iskander-stock")
+    wait_for_app(pg, 1)
+    before = pg.locator('[data-testid="stDataFrame"]').count()
+    pg.get_by_text("Show the data behind this chart").click()
+    pg.wait_for_function("(n) => document.querySelectorAll('[data-testid=\"stDataFrame\"]').length > n", arg=before, timeout=30_000)
+    table = pg.locator('[data-testid="stExpander"] [data-testid="stDataFrame"]')
+    table.wait_for(timeout=30_000)
+    _assert_clean(page)
 
 
 @pytest.mark.parametrize("figure_id", ["russia-iskander-stock", "us-equipment-left-value", "russia-cruise-missile-mass-strikes"])
@@ -51,7 +80,7 @@ def test_home_is_readable_on_a_phone(server, browser):
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     pg.goto(server.url + "/")
-    wait_for_app(pg, len(CATALOGUE.figures))
+    wait_for_app(pg, STORY_PAGE_SIZE)
     overflow = pg.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"the page scrolls sideways by {overflow}px on a 375px phone"
     assert errors == []
@@ -72,3 +101,16 @@ def test_series_points_fall_at_their_dates_in_the_browser(server, page):
     assert y2 > y1, "119 must be drawn below 900"
     label = pg.eval_on_selector('[data-testid="stVegaLiteChart"] svg', "e => e.closest('[aria-label]').getAttribute('aria-label')")
     assert "900 missiles as of February 2022" in label and "−87%" in label
+
+
+def test_following_a_permalink_puts_it_in_the_address_bar(server, page):
+    """Page links rerun the app in place; the address bar must still show the figure's permalink, ready to copy or reload."""
+    pg = page.page
+    pg.goto(server.url + "/")
+    wait_for_app(pg, STORY_PAGE_SIZE)
+    pg.get_by_role("link", name="Permalink, sources and downloads").first.click()
+    pg.wait_for_function("(id) => location.search === '?figure=' + id", arg=CATALOGUE.figures[0].id)
+    pg.reload()
+    wait_for_app(pg, 1)
+    assert "Every claim" in pg.inner_text("body")
+    _assert_clean(page)
