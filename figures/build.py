@@ -112,12 +112,13 @@ def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: boo
 
 
 def figure_files(catalogue: Catalogue, figure: Figure, names: tuple[str, ...] = FIGURE_FILES) -> dict[str, bytes]:
-    """The bytes of the files ``names`` of one figure's folder; the chart spec is built once for the images."""
+    """The bytes of the files ``names`` of one figure's folder; the chart is built and drawn once for the images."""
     spec = exports.chart_spec(catalogue, figure) if set(names) & set(IMAGE_FILES) else {}
+    drawn = exports.draw(spec) if {"chart.png", "chart.svg"} & set(names) else None  # drawn once for both images
     makers = {
         "index.html": lambda: exports.EXPORTERS["html"].render(catalogue, figure),
-        "chart.png": lambda: exports.spec_png(spec),
-        "chart.svg": lambda: exports.spec_svg(spec, figure),
+        "chart.png": lambda: exports.spec_png(spec, drawn),
+        "chart.svg": lambda: exports.spec_svg(spec, figure, drawn),
         "chart.vl.json": lambda: exports.spec_json(spec),
         "data.csv": lambda: exports.EXPORTERS["csv"].render(catalogue, figure),
     }

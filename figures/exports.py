@@ -145,9 +145,18 @@ def png(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
     return spec_png(chart_spec(catalogue, _need(figure, "png")))
 
 
-def spec_png(spec: dict) -> bytes:
-    """Draw a spec as a PNG at :data:`PNG_SCALE`."""
-    return vl_convert.vegalite_to_png(spec, scale=PNG_SCALE)
+def draw(spec: dict) -> str:
+    """Draw a spec as SVG text with vl-convert; the PNG and the SVG export both start from it."""
+    return vl_convert.vegalite_to_svg(spec)
+
+
+def spec_png(spec: dict, drawn: str | None = None) -> bytes:
+    """A spec as a PNG at :data:`PNG_SCALE`, rasterised from its drawing (``drawn``, else drawn now).
+
+    The same bytes as ``vl_convert.vegalite_to_png``, in less than half the
+    time when the SVG is drawn anyway.
+    """
+    return vl_convert.svg_to_png(drawn if drawn is not None else draw(spec), scale=PNG_SCALE)
 
 
 def svg(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
@@ -156,7 +165,7 @@ def svg(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
     return spec_svg(chart_spec(catalogue, figure), figure)
 
 
-def spec_svg(spec: dict, figure: Figure) -> bytes:
+def spec_svg(spec: dict, figure: Figure, drawn: str | None = None) -> bytes:
     """Draw ``spec`` with vl-convert and make it an accessible image.
 
     ``<title>`` (the figure's title) and ``<desc>`` (the chart's description,
@@ -164,7 +173,7 @@ def spec_svg(spec: dict, figure: Figure) -> bytes:
     ``<svg>``, which gets ``role="img"`` and ``aria-labelledby`` naming both.
     Their ids derive from the figure id (a slug), so several SVGs can share a page.
     """
-    drawn = vl_convert.vegalite_to_svg(spec)
+    drawn = drawn if drawn is not None else draw(spec)
     match = re.match(r"\s*(?:<\?xml[^>]*\?>\s*)?<svg\b([^>]*)>", drawn)
     if match is None:
         raise ValueError("vl-convert returned something that does not start with <svg>")

@@ -15,9 +15,24 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import vl_convert
 
 from figures import formatting
-from figures.exports import EXPORT_WIDTH, EXPORTERS, PNG_SCALE, PUBLIC_URL_ENV, catalogue_csv, csv_cell, neutralise, read_csv, restore, rows_to_csv, safe_url, vega_bundle
+from figures.exports import (
+    EXPORT_WIDTH,
+    EXPORTERS,
+    PNG_SCALE,
+    PUBLIC_URL_ENV,
+    catalogue_csv,
+    chart_spec,
+    csv_cell,
+    neutralise,
+    read_csv,
+    restore,
+    rows_to_csv,
+    safe_url,
+    vega_bundle,
+)
 from figures.frames import CSV_COLUMNS, NUMERIC_COLUMNS
 from figures.loader import load, load_text
 from figures.model import Catalogue, Figure
@@ -289,6 +304,13 @@ def test_png_is_a_png_at_twice_the_size_of_the_chart(figure_id):
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (PNG_SCALE * int(root.get("width")), PNG_SCALE * int(root.get("height")))
     assert PNG_SCALE == 2 and width >= 2 * EXPORT_WIDTH
+
+
+@pytest.mark.parametrize("figure_id", SHAPES)
+def test_png_rasterised_from_the_drawing_is_what_vl_convert_draws_from_the_spec(figure_id):
+    """The export draws the SVG once and rasterises it; that must change nothing a journalist downloads."""
+    spec = chart_spec(REAL, REAL.figure(figure_id))
+    assert rendered("png", figure_id) == vl_convert.vegalite_to_png(spec, scale=PNG_SCALE)
 
 
 @pytest.mark.parametrize("figure_id", SHAPES)
