@@ -105,7 +105,7 @@ def arrow_datasets(spec: dict) -> dict:
 
 
 def _arrow_bytes(rows: list[dict]) -> bytes:
-    table = pa.Table.from_pandas(pd.DataFrame.from_records(rows))
+    table = pa.Table.from_pandas(pd.DataFrame(rows))  # as Streamlit converts rows: [{}] keeps its one row
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)

@@ -6,9 +6,12 @@ import os
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
-from figures.store import CatalogueStore
+from figures import charts
+from figures.loader import load
+from figures.store import CatalogueStore, Snapshot
 
 DATA = Path(__file__).parents[1] / "data" / "figures.yaml"
 
@@ -88,3 +91,17 @@ def test_no_file_and_no_earlier_version_has_nothing_to_serve(tmp_path):
     status = CatalogueStore(tmp_path / "absent.yaml").status()
     assert status.snapshot is None
     assert "no earlier version" in status.notice
+
+
+@pytest.mark.parametrize("figure_id", [f.id for f in load(DATA).figures])
+def test_app_specs_carry_every_row_of_every_dataset_as_arrow(figure_id):
+    """The cached specs hold Arrow bytes; a dataset that lost rows (the one-row ``[{}]`` of the text layers) drew no title lines."""
+    catalogue = load(DATA)
+    spec = Snapshot(catalogue, (0, 0)).figure_spec(figure_id)
+    plain = charts.figure_chart(catalogue.figure(figure_id), catalogue).to_dict(validate=False)
+    assert set(spec["datasets"]) == set(plain["datasets"])
+    for name, rows in plain["datasets"].items():
+        table = pa.ipc.open_stream(spec["datasets"][name]).read_all()
+        assert table.num_rows == len(rows), name
+        for column in table.column_names:
+            assert table.column(column).to_pylist() == [row.get(column) for row in rows], (name, column)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from figures import formatting
 from figures.loader import load
 from tests.browser.conftest import ROOT, STORY_PAGE_SIZE, screenshot, wait_for_app
 
@@ -114,3 +115,16 @@ def test_following_a_permalink_puts_it_in_the_address_bar(server, page):
     wait_for_app(pg, 1)
     assert "Every claim" in pg.inner_text("body")
     _assert_clean(page)
+
+
+@pytest.mark.parametrize("figure_id", ["us-equipment-left-value", "russia-iskander-stock"])
+def test_chart_in_the_app_draws_its_subtitle_and_source_line(server, page, figure_id):
+    """What a journalist downloads carries the attribution inside the chart; so must what a reader sees."""
+    pg = page.page
+    pg.goto(f"{server.url}/?figure={figure_id}")
+    wait_for_app(pg, 1)
+    drawn = " ".join(pg.locator('[data-testid="stVegaLiteChart"] svg text').all_text_contents())
+    figure = CATALOGUE.figure(figure_id)
+    assert formatting.CONFIDENCE_LABELS[formatting.confidence_summary(figure)] in drawn, drawn
+    assert "According to" in drawn or "Claimed by" in drawn, drawn
+    assert "Firstpost" in drawn, drawn
