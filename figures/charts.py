@@ -726,8 +726,9 @@ def _glyph_layers(rows: list[dict], x, y: alt.Y, offset: float) -> list[alt.Char
 
 def _domain(rows: list[dict], info: units.UnitInfo) -> tuple[float, float, float | None]:
     """The x domain (always from zero) and where open-ended arrows stop (None if there are none)."""
-    lo = min([0.0, *(r["start"] for r in rows)])
-    top = max([0.0, *(r["end"] for r in rows)])
+    ends = [r[key] for r in rows for key in ("start", "end")]  # a negative value's bar runs from 0 down to its end
+    lo = min([0.0, *ends])
+    top = max([0.0, *ends])
     open_ended = any(r["qualifier"] in _OPEN_ENDED for r in rows)
     if info.name == "percent" and 0 < top < 100:
         hi = 100.0

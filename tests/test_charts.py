@@ -557,3 +557,16 @@ def test_every_comparison_chart_is_valid_vega_lite(catalogue):
     assert any(built) or catalogue is HOSTILE
     for chart in filter(None, built):
         chart.to_dict(validate=True)
+
+
+@pytest.mark.parametrize("values", [[-7], [-1_000_000], [-5, 3], [-2, -9]])
+def test_negative_values_fall_inside_the_value_axis(values):
+    """A negative value's bar runs from 0 down to it; the axis once ran from 0 to 1 and drew it 640 million pixels away."""
+    cat = catalogue(figure_yaml("losses", "vehicle", [{"value": v, "claimant": f"C{i}", "source": "times"} for i, v in enumerate(values)]))
+    spec = spec_of(charts.figure_chart(cat.figures[0], cat, width=640))
+    domains = {tuple(x["scale"]["domain"]) for x in (layer.get("encoding", {}).get("x", {}) for layer in layers(spec)) if "scale" in x}
+    assert len(domains) == 1
+    ((low, high),) = domains
+    assert low <= min(values) and high >= max(0, *values)
+    drawn = vlc.vegalite_to_svg(spec)
+    assert 'width="' in drawn and int(re.search(r'<svg[^>]*width="(\d+)', drawn).group(1)) < 1000

@@ -478,3 +478,33 @@ def test_html_page_links_back_to_the_figure_only_when_a_public_url_is_known(monk
 
     assert links(without) == [] and links(hostile_url) == []
     assert links(with_url) == ["https://news.example/figures/?figure=humvees-left"]
+
+
+# -- the hostile catalogue through every exporter -----------------------------------------
+
+HOSTILE_CATALOGUE = load(ROOT / "tests" / "hostile.yaml")
+HOSTILE_TEXT = ("<img src=x onerror=alert(1)>", "<script>document.title='pwned'</script>")
+
+
+@pytest.mark.parametrize("figure_id", [f.id for f in HOSTILE_CATALOGUE.figures])
+def test_hostile_figures_export_to_every_format_as_inert_text(figure_id):
+    figure = HOSTILE_CATALOGUE.figure(figure_id)
+    out = {name: fmt.render(HOSTILE_CATALOGUE, figure) for name, fmt in EXPORTERS.items() if name != "csv"}
+    assert out["png"].startswith(PNG_MAGIC)
+    svg = ET.fromstring(out["svg"])  # well-formed XML, so no payload broke out of a text node or attribute
+    tags = {element.tag.rsplit("}", 1)[-1] for element in svg.iter()}
+    assert not tags & {"script", "foreignObject", "img", "iframe", "a"}, tags
+    assert not any(name.startswith("on") for element in svg.iter() for name in element.attrib)
+    spec = json.loads(out["vl.json"])
+    assert spec["description"]
+    page = PageText(out["html"])
+    assert {tag for tag, _ in page.tags} <= {"html", "head", "meta", "link", "title", "style", "body", "main", "article", "header",
+                                             "h1", "h2", "h3", "p", "ul", "ol", "li", "blockquote", "a", "div", "span", "strong",
+                                             "em", "small", "figure", "figcaption", "script", "footer", "section", "dl", "dt", "dd",
+                                             "abbr", "time", "cite", "q", "br", "hr", "nav", "aside", "table", "thead", "tbody", "noscript",
+                                             "tr", "th", "td", "caption", "details", "summary", "b", "i", "code", "sup", "sub"}
+    assert all(not name.startswith("on") for _, attrs in page.tags for name in attrs)
+    assert len(page.scripts) == 3, "the spec, the Vega bundle and the start script; nothing from the data"
+    for text in HOSTILE_TEXT:
+        if text in figure.title:
+            assert text in page.text, "a hostile title must still be shown, as text"
