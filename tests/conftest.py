@@ -118,3 +118,19 @@ def write(tmp_path: Path) -> Callable[[str | bytes, str], Path]:
 def repo() -> Path:
     """The repository root (holds data/figures.yaml)."""
     return REPO
+
+
+def run_app(monkeypatch: pytest.MonkeyPatch, data: Path, **params: str):
+    """Run ``app.py`` once through Streamlit's AppTest on the catalogue ``data``, with these URL parameters.
+
+    Fails the test if the script raised; returns the AppTest to inspect.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("FIGURES_DATA", str(data))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from figures.loader import load
+from tests import conftest
 
 ROOT = Path(__file__).parents[1]
 DATA = ROOT / "data" / "figures.yaml"
@@ -17,13 +18,7 @@ CATALOGUE = load(DATA)
 
 
 def run_app(monkeypatch, data: Path = DATA, **params: str) -> AppTest:
-    monkeypatch.setenv("FIGURES_DATA", str(data))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return conftest.run_app(monkeypatch, data, **params)
 
 
 def texts(at: AppTest) -> str:

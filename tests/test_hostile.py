@@ -27,6 +27,7 @@ from streamlit.testing.v1 import AppTest
 from figures import exports, formatting, frames, ui
 from figures.cli import main as cli
 from figures.loader import LONG_TEXT, SHORT_TEXT, load
+from tests import conftest
 
 ROOT = Path(__file__).parents[1]
 HOSTILE = ROOT / "tests" / "hostile.yaml"
@@ -148,14 +149,8 @@ def test_md_escape_escapes_every_special_character_and_loses_nothing(payload):
 
 # -- the app through AppTest ---------------------------------------------------------------
 
-def run_app(monkeypatch, data: Path = HOSTILE, **params) -> AppTest:
-    monkeypatch.setenv("FIGURES_DATA", str(data))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+def run_app(monkeypatch, data: Path = HOSTILE, **params: str) -> AppTest:
+    return conftest.run_app(monkeypatch, data, **params)
 
 
 def _nodes(node):
