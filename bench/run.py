@@ -59,7 +59,6 @@ import sys
 import tempfile
 import textwrap
 import time
-import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -259,29 +258,10 @@ def bench_load(report: Report, work: Path, sizes: list[int], repeat: int) -> Non
 # -- servers ------------------------------------------------------------------------------------------
 
 def start_bare(script: Path) -> object:
-    """Start a bare Streamlit script the way tests/browser/conftest.py starts the app."""
-    from tests.browser.conftest import Server, free_port
+    """Start a bare Streamlit script, in its own folder with Streamlit's defaults, as the tests start the app."""
+    from tests.browser.conftest import start_server
 
-    port = free_port()
-    log_path = script.with_suffix(".log")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=script.parent, stdout=log_path.open("wb"), stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}: {log_path.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return Server(url, process, log_path)
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"streamlit did not become healthy within 60 s: {log_path.read_text()[-2000:]}")
+    return start_server(script=script, log_dir=script.parent)
 
 
 def cpu_seconds(pid: int) -> float:

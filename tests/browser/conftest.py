@@ -55,18 +55,23 @@ class Server:
             self.process.kill()
 
 
-def start_server(data: Path | str | None = None, extra_env: dict[str, str] | None = None) -> Server:
-    """Start the app on a free port and wait until its health check answers."""
+def start_server(data: Path | str | None = None, extra_env: dict[str, str] | None = None,
+                 script: Path = ROOT / "app.py", log_dir: Path = ARTIFACTS) -> Server:
+    """Start a Streamlit script (the app unless told) on a free port and wait until its health check answers.
+
+    The script runs in its own folder, so it reads that folder's ``.streamlit/config.toml``;
+    ``bench/run.py`` starts its bare floor pages with this too.
+    """
     port = free_port()
     env = {**os.environ, **(extra_env or {})}
     if data is not None:
         env["FIGURES_DATA"] = str(data)
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / f"streamlit-{port}.log"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = log_dir / f"streamlit-{port}.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        cwd=script.parent, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
