@@ -213,7 +213,7 @@ def catalogue_view() -> None:
     cols = st.columns(2)
     stories = cols[0].multiselect("Story", sorted(catalogue.stories), format_func=lambda s: catalogue.stories[s].title)
     topics = cols[1].multiselect("Topic", index.facets["topics"])
-    claimants = cols[0].multiselect("Claimant", index.facets["claimants"])
+    claimants = cols[0].multiselect("Claimant", index.facets["claimants"], format_func=formatting.capitalised)
     kinds = cols[1].multiselect("Kind of source", index.facets["source_kinds"])
     levels = st.multiselect("Confidence", [c.value for c in Confidence], format_func=lambda c: formatting.CONFIDENCE_LABELS[Confidence(c)])
     found = index.find(Filters(query, frozenset(stories), frozenset(topics), frozenset(claimants), frozenset(kinds), frozenset(levels)))

@@ -49,11 +49,11 @@ BODIES = (
 )
 CLAIMANTS = (
     "Government of Ukraine", "Government of Russia", "US Department of Defense", "UK Ministry of Defence", "NATO officials",
-    "The Taliban", "Officials familiar with a US Department of Defense report", "A senior US official", "Ukrainian military intelligence",
-    "Russian state media", "Independent analysts", "Oryx researchers", "The Kiel Institute", "SIPRI researchers", "The United Nations",
-    "A European diplomat", "The World Bank", "Afghan former officials", "The Pentagon's inspector general", "US lawmakers",
-    "Local officials", "Human rights monitors", "The IISS", "An anonymous defence source", "The General Staff of Ukraine",
-    "The Kremlin", "Satellite imagery analysts", "The European Commission", "A NATO spokesperson", "Aid agencies",
+    "the Taliban", "officials familiar with a US Department of Defense report", "a senior US official", "Ukrainian military intelligence",
+    "Russian state media", "independent analysts", "Oryx researchers", "the Kiel Institute", "SIPRI researchers", "the United Nations",
+    "a European diplomat", "the World Bank", "former Afghan officials", "the Pentagon's inspector general", "US lawmakers",
+    "local officials", "human rights monitors", "the IISS", "an anonymous defence source", "the General Staff of Ukraine",
+    "the Kremlin", "satellite imagery analysts", "the European Commission", "a NATO spokesperson", "aid agencies",
 )
 PLACES = ("Afghanistan", "Ukraine", "Crimea", "the Donbas", "Kabul", "Kherson", "Bakhmut", "the Black Sea", "Kharkiv", "Zaporizhzhia",
           "Pakistan", "Iran", "Syria", "Belarus", "Poland", "the Baltic states", "Moldova", "Georgia", "Kazakhstan", "Turkey")

@@ -284,7 +284,7 @@ def _competing_chart(figure: Figure, catalogue: Catalogue, width: int | None) ->
     rows = []
     for index, claim in enumerate(claims):
         when = "" if len(dates) == 1 else f", {claim.as_of.label}"
-        name = f"{claim.claimant}{when} · {formatting.CONFIDENCE_LABELS[claim.confidence]}"
+        name = f"{formatting.capitalised(claim.claimant)}{when} · {formatting.CONFIDENCE_LABELS[claim.confidence]}"
         rows.append(_row(index, claim, figure.unit, name=name))
     when = f"as of {claims[0].as_of.label}" if len(dates) == 1 else "some for the same date"
     subtitle = f"{len(claims)} estimates by different sources, {when}"
@@ -973,7 +973,7 @@ def _js(text: str) -> str:
 
 def _tooltip_fields(claim: Claim, unit: str) -> dict:
     return {
-        "claimant": claim.claimant,
+        "claimant": formatting.capitalised(claim.claimant),
         "as_of": claim.as_of.label,
         "exactness": formatting.QUALIFIER_MEANING[claim.qualifier],
         "confidence": formatting.CONFIDENCE_LABELS[claim.confidence],

@@ -135,6 +135,15 @@ def is_competing(figure: Figure) -> bool:
     return len(figure.claims) > 1 and len(set(dates)) < len(dates)
 
 
+def capitalised(text: str) -> str:
+    """The text with its first letter upper-cased, for a claimant standing on its own.
+
+    A claimant is written as it reads after "According to" (``officials familiar
+    with a report``); a table cell or a chart row starts it with a capital.
+    """
+    return text[:1].upper() + text[1:]
+
+
 def source_label(source: Source) -> str:
     """``Foreign Policy, April 2022`` (the date only when the catalogue has one)."""
     return f"{source.name}, {source.published.label}" if source.published else source.name

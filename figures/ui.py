@@ -117,7 +117,7 @@ def claims_table(figure: Figure, catalogue: Catalogue) -> None:
             "Value": formatting.claim_value(claim, figure.unit),
             "Qualifier": claim.qualifier.value.replace("_", " "),
             "As of": claim.as_of.label,
-            "Claimant": claim.claimant,
+            "Claimant": formatting.capitalised(claim.claimant),
             "Source": formatting.source_label(source) if source else claim.source,
             "Link": source.url if source and source.url else None,
             "Via": ", ".join(catalogue.sources[v].name for v in claim.via if v in catalogue.sources),

@@ -90,7 +90,7 @@ def test_every_card_has_a_badge_and_attribution(monkeypatch):
     assert all(any(label in b for label in ("Reported", "Claimed", "Confirmed", "Unverified")) for b in badges)
     body = story_text(monkeypatch)
     assert "Claimed by Government of Ukraine · via Firstpost, January 2023" in body
-    assert "According to US Department of Defense report · via CNN" in body
+    assert "According to a US Department of Defense report · via CNN" in body
 
 
 def test_side_by_side_charts_have_a_view_of_their_own_linked_from_the_story(monkeypatch):

@@ -326,6 +326,19 @@ def test_two_sources_disagreeing_at_one_date_are_drawn_side_by_side_naming_both(
     assert "Kyiv Post" in foot_text(spec) and "TASS" in foot_text(spec)
 
 
+def test_a_lower_case_claimant_starts_its_chart_row_and_tooltip_with_a_capital_and_the_source_line_does_not():
+    cat = catalogue(figure_yaml("soldiers-killed", "person", [
+        {"value": 100000, "claimant": "officials in Kyiv", "source": "kyiv-post"},
+        {"value": 5937, "claimant": "Russian Ministry of Defence", "source": "tass"},
+    ]))
+    spec = spec_of(charts.figure_chart(cat.figure("soldiers-killed"), cat))
+    names = {name_of(row) for lay in layers(spec, "text") for row in values(lay) if row.get("name")}
+    assert any(name.startswith("Officials in Kyiv") for name in names), names
+    tooltips = {row["claimant"] for lay in spec["layer"] for row in values(lay) if "claimant" in row}
+    assert tooltips == {"Officials in Kyiv", "Russian Ministry of Defence"}
+    assert "Claimed by officials in Kyiv" in foot_text(spec)
+
+
 def test_chart_data_has_one_row_per_claim_in_date_order_with_words_and_numbers():
     frame = charts.chart_data(CATALOGUE.figure("russia-iskander-stock"), CATALOGUE)
     assert list(frame.columns[:8]) == ["claimant", "as_of", "value", "low", "high", "qualifier", "label", "confidence"]

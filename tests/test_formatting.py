@@ -135,12 +135,26 @@ def test_series_from_zero_has_no_percentage(catalogue_text):
     ("figure_id", "expected"),
     [
         ("russia-iskander-stock", "Claimed by Government of Ukraine · via Firstpost, January 2023"),
-        ("us-equipment-left-value", "According to US Department of Defense report · via CNN"),
+        ("us-equipment-left-value", "According to a US Department of Defense report · via CNN"),
+        ("humvees-left", "According to officials familiar with a US Department of Defense report · via Foreign Policy, April 2022"),
         ("russian-guns-firing-days", "According to Admiral Sir Tony Radakin, Britain's armed forces chief · via The Guardian, December 2022"),
     ],
 )
 def test_attribution_says_who_claims_and_through_whom(real, figure_id, expected):
     assert attribution(real.figure(figure_id).claims[0], real) == expected
+
+
+@pytest.mark.parametrize(
+    ("claimant", "alone"),
+    [
+        ("officials familiar with a US Department of Defense report", "Officials familiar with a US Department of Defense report"),
+        ("a US Department of Defense report", "A US Department of Defense report"),
+        ("Government of Ukraine", "Government of Ukraine"),
+        ("", ""),
+    ],
+)
+def test_a_claimant_standing_alone_starts_with_a_capital_and_keeps_the_rest(claimant, alone):
+    assert formatting.capitalised(claimant) == alone
 
 
 def test_source_line_lists_each_attribution_once_then_the_story(real):
