@@ -65,11 +65,16 @@ def figure_card(figure: Figure, snapshot: Snapshot, page: st.Page | None, *, quo
             permalink(page, figure)
 
 
+RESULT_LINK = "Permalink, sources and downloads (opens in a new tab)"
+
+
 def results_list(figures: Sequence[Figure], catalogue: Catalogue) -> None:
     """Search results: what :func:`figure_card` says in words, without quote or chart, all in one markdown block.
 
     One element for the whole page of results keeps a rerun after a search
-    short. Each result links to its figure's permalink page.
+    short. Each result links to its figure's permalink page in a new tab, as
+    Streamlit opens every markdown link, so the search stays where it was; the
+    label says so.
     """
     blocks = [_result_markdown(figure, catalogue) for figure in figures]
     if blocks:
@@ -87,7 +92,7 @@ def _result_markdown(figure: Figure, catalogue: Catalogue) -> str:
     if notes:
         lines.append(f"**Why {label.lower()}:** {md_escape(notes[0])}")
     lines.extend(md_escape(line) for line in _attributions(figure, catalogue))
-    lines.append(f"[:material/link: Permalink, sources and downloads](?figure={quote(figure.id)})")
+    lines.append(f"[:material/open_in_new: {RESULT_LINK}](?figure={quote(figure.id)})")
     return "\n\n".join(lines)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from figures import formatting
+from figures import formatting, ui
 from figures.loader import load
 from tests.browser.conftest import ROOT, STORY_PAGE_SIZE, screenshot, wait_for_app
 
@@ -114,6 +114,29 @@ def test_following_a_permalink_puts_it_in_the_address_bar(server, page):
     pg.reload()
     wait_for_app(pg, 1)
     assert "Every claim" in pg.inner_text("body")
+    _assert_clean(page)
+
+
+def test_a_search_result_opens_its_figure_in_a_new_tab_and_the_search_stays(server, page):
+    """Streamlit opens markdown links in a new tab; the result's label says so, and the reader's search is kept."""
+    pg = page.page
+    pg.goto(server.url + "/?view=catalogue")
+    wait_for_app(pg, 0)
+    box = pg.get_by_label("Search figures")
+    box.fill("night vision")
+    box.press("Enter")
+    pg.get_by_text(f"1 of {len(CATALOGUE.figures)} figures").wait_for()
+    link = pg.get_by_role("link", name=ui.RESULT_LINK)
+    assert link.count() == 1
+    with pg.context.expect_page() as opened:
+        link.click()
+    tab = opened.value
+    tab.wait_for_load_state()
+    wait_for_app(tab, 1)
+    assert tab.url.endswith("?figure=night-vision-equipment-left")
+    assert "Every claim" in tab.inner_text("body")
+    assert box.input_value() == "night vision"
+    assert pg.get_by_text(f"1 of {len(CATALOGUE.figures)} figures").is_visible()
     _assert_clean(page)
 
 
