@@ -918,7 +918,7 @@ def _text_limit(width: int | None) -> float | alt.ExprRef:
 
 def _value_axis(info: units.UnitInfo, flush: bool = True) -> alt.Axis:
     """Ticks written like the labels ($7bn, 70%, 23,825); whole steps for counts; fewer ticks when narrow."""
-    whole = info.dimension == "[count]"
+    whole = info.is_count
     ticks = "ceil(width / 110)" if flush else f"ceil({SERIES_HEIGHT} / 45)"
     return alt.Axis(labelExpr=_label_expr(info), tickCount=alt.expr(ticks), labelFlush=flush,
                     labelOverlap=True, tickMinStep=1 if whole else alt.Undefined)
@@ -1010,7 +1010,7 @@ def _change(first: Claim, last: Claim) -> str | None:
 def _scale_note(info: units.UnitInfo) -> str:
     if info.is_currency:
         return f"In {info.name}; other currencies are never drawn on this axis"
-    if info.dimension == "[count]":
+    if info.is_count:
         return "Counts, on one scale"
     return f"In {formatting.number(2, info.canonical).split(' ', 1)[-1]}" if info.name != "percent" else "In percent"
 

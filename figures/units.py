@@ -23,11 +23,16 @@ _UNIT_SHAPE = re.compile(rf"\s*{_FACTOR}(?:\s*[*/]\s*{_FACTOR}|\s+{_FACTOR})*\s*
 CANONICAL = {
     "[time]": "day",
     "[count]": "item",
+    "[person]": "person",
+    "[event]": "event",
     "dimensionless": "percent",
     "[length]": "kilometer",
     "[mass]": "tonne",
 }
 """The unit each dimension is converted to for comparison; currencies stay themselves."""
+
+COUNTED = frozenset({"[count]", "[person]", "[event]"})
+"""Dimensions of counted things: equipment, people, events. Each is its own axis."""
 
 CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
 
@@ -54,6 +59,11 @@ class UnitInfo:
     @property
     def is_currency(self) -> bool:
         return self.dimension.startswith("[currency_")
+
+    @property
+    def is_count(self) -> bool:
+        """Things counted in whole numbers: equipment, people or events."""
+        return self.dimension in COUNTED
 
 
 @functools.cache
@@ -143,7 +153,8 @@ def dimension_label(text: str) -> str:
 def _dimension_label(info: UnitInfo) -> str:
     if info.is_currency:
         return f"money ({info.dimension[len('[currency_'):-1]})"
-    return {"[count]": "count", "[time]": "time", "dimensionless": "share"}.get(info.dimension, info.dimension.strip("[]"))
+    return {"[count]": "count", "[person]": "count of people", "[event]": "count of events", "[time]": "time",
+            "dimensionless": "share"}.get(info.dimension, info.dimension.strip("[]"))
 
 
 def _base_name(ureg: pint.UnitRegistry, unit: pint.Unit) -> str:

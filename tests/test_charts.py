@@ -394,11 +394,30 @@ def test_comparison_groups_share_one_dimension_and_never_mix_currencies():
         assert len(group) >= 2 and units.same_dimension([f.unit for f in group])
 
 
-def test_comparison_groups_of_the_real_story_pair_the_equipment_counts_and_the_durations():
+@pytest.mark.parametrize(
+    ("units_of_figures", "grouped"),
+    [
+        (("missile", "vehicle", "piece"), True),
+        (("missile", "strike"), False),
+        (("troop", "vehicle"), False),
+        (("person", "troop"), True),
+        (("strike", "strike"), True),
+    ],
+)
+def test_counts_share_an_axis_only_when_they_count_the_same_kind_of_thing(units_of_figures, grouped):
+    cat = catalogue(*(figure_yaml(f"f{i}", unit, [{"value": 10 + i, "claimant": "A", "source": "times"}])
+                      for i, unit in enumerate(units_of_figures)))
+    groups = charts.comparison_groups(cat, "test-story")
+    assert (groups == [list(cat.figures)]) is grouped and (groups == []) is not grouped
+
+
+def test_comparison_groups_of_the_real_story_pair_the_equipment_counts_and_the_durations_and_nothing_else():
     as_ids = [[f.id for f in g] for g in charts.comparison_groups(CATALOGUE, "russia-taliban-us-weapons")]
-    assert ["humvees-left", "combat-vehicles-left", "night-vision-equipment-left"] in as_ids
-    assert ["russia-planned-war-length", "russian-guns-firing-days"] in as_ids
-    assert ["us-equipment-left-value", "us-ammunition-left-value"] in as_ids
+    assert as_ids == [
+        ["us-equipment-left-value", "us-ammunition-left-value"],
+        ["humvees-left", "combat-vehicles-left", "night-vision-equipment-left"],
+        ["russia-planned-war-length", "russian-guns-firing-days"],
+    ], "Iskander missiles and mass strikes are both counted, but they are not the same kind of thing"
     assert charts.comparison_groups(CATALOGUE, "no-such-story") == []
 
 
