@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from figures import formatting, ui
+from figures import charts, formatting, ui
 from figures.loader import load
 from tests.browser.conftest import ROOT, STORY_PAGE_SIZE, screenshot, wait_for_app
 
@@ -87,6 +89,28 @@ def test_home_is_readable_on_a_phone(server, browser):
     assert errors == []
     screenshot(pg, "home-phone")
     context.close()
+
+
+def test_a_dark_system_setting_keeps_the_light_page_the_charts_are_drawn_for(server, browser):
+    """The house theme draws charts (and every exported image) in dark ink on white; the page must match.
+
+    Setting any ``[theme]`` option in ``.streamlit/config.toml`` makes Streamlit use that theme
+    instead of the reader's system setting; this holds that in place.
+    """
+    context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    assert pg.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    pg.goto(server.url + "/")
+    wait_for_app(pg, STORY_PAGE_SIZE)
+    page_colour = pg.evaluate("getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor")
+    text_colour = pg.evaluate("getComputedStyle(document.querySelector('[data-testid=stMarkdownContainer]')).color")
+    assert page_colour == "rgb(255, 255, 255)" == _rgb(charts.BACKGROUND), page_colour
+    assert sum(int(v) for v in re.findall(r"\d+", text_colour)[:3]) < 3 * 128, f"text is light on the light page: {text_colour}"
+    context.close()
+
+
+def _rgb(hex_colour: str) -> str:
+    return "rgb({}, {}, {})".format(*(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)))
 
 
 def test_series_points_fall_at_their_dates_in_the_browser(server, page):
