@@ -193,7 +193,7 @@ def chart_data(figure: Figure, catalogue: Catalogue) -> pd.DataFrame:
     """
     records = [
         {
-            "claimant": c.claimant,
+            "claimant": formatting.capitalised(c.claimant),
             "as_of": c.as_of.label,
             "value": c.value,
             "low": c.low,

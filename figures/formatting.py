@@ -139,9 +139,14 @@ def capitalised(text: str) -> str:
     """The text with its first letter upper-cased, for a claimant standing on its own.
 
     A claimant is written as it reads after "According to" (``officials familiar
-    with a report``); a table cell or a chart row starts it with a capital.
+    with a report``); a table cell or a chart row starts it with a capital. A
+    first word that already has a capital in it is a name (``iStories``) and is
+    left as written, as is a first letter with no one-letter capital (``ß``).
     """
-    return text[:1].upper() + text[1:]
+    first = text.split(" ", 1)[0]
+    if not text or any(ch.isupper() for ch in first) or len(text[0].upper()) != 1:
+        return text
+    return text[0].upper() + text[1:]
 
 
 def source_label(source: Source) -> str:

@@ -39,7 +39,7 @@ COLUMN_DESCRIPTIONS = {
     "high_canonical": "`high` converted to `unit_canonical`.",
     "unit_canonical": "The unit every figure of this dimension is converted to for comparison.",
     "as_of": "When the value held: YYYY, YYYY-MM or YYYY-MM-DD, only as precise as the source.",
-    "claimant": "Who asserts the value.",
+    "claimant": "Who asserts the value, as it reads after \"According to\" (a description starts in lower case).",
     "source": "Id of the source that published the claim.",
     "source_name": "Name of that source.",
     "source_kind": "Kind of source: news report, official document, ...",

@@ -50,7 +50,7 @@ class SearchIndex:
         self._stories: tuple[str, ...] = tuple(frame["story"])
         self._confidence: tuple[str, ...] = tuple(frame["confidence"])
         self._sets = {name: tuple(frozenset(values) for values in frame[name]) for name in FACETS}
-        self.facets: dict[str, list[str]] = {name: sorted(set().union(*self._sets[name]), key=str.casefold) for name in FACETS}
+        self.facets: dict[str, list[str]] = {name: sorted(set().union(*self._sets[name]), key=lambda s: (s.casefold(), s)) for name in FACETS}
         """The choices of each facet filter, sorted."""
 
     def __len__(self) -> int:

@@ -120,6 +120,20 @@ def test_figure_view_shows_every_claim_in_a_table(monkeypatch):
     assert len(specs(at)) == 1
 
 
+def test_a_lower_case_claimant_starts_the_claims_table_cell_with_a_capital(monkeypatch):
+    at = run_app(monkeypatch, figure="humvees-left")
+    assert list(at.dataframe[-1].value["Claimant"]) == ["Officials familiar with a US Department of Defense report"]
+
+
+def test_the_claimant_filter_shows_claimants_capitalised_and_filters_on_them(monkeypatch):
+    at = run_app(monkeypatch, view="catalogue")
+    widget = next(m for m in at.multiselect if m.label == "Claimant")
+    assert widget.options[:2] == ["A US Department of Defense report", "Admiral Sir Tony Radakin, Britain's armed forces chief"]
+    assert "Officials familiar with a US Department of Defense report" in widget.options
+    widget.select("officials familiar with a US Department of Defense report").run()
+    assert "5 of 10 figures" in texts(at)
+
+
 @pytest.mark.parametrize("bad", ["no-such-figure", "<script>alert(1)</script>", "../../etc/passwd", "x" * 10_000, ""])
 def test_unknown_figure_gets_a_calm_message_and_nothing_echoed(monkeypatch, bad):
     at = run_app(monkeypatch, figure=bad)

@@ -345,6 +345,8 @@ def test_chart_data_has_one_row_per_claim_in_date_order_with_words_and_numbers()
     assert frame["as_of"].tolist() == ["February 2022", "November 2022"]
     assert frame["value"].tolist() == [900, 119]
     assert frame["confidence"].tolist() == ["Claimed", "Claimed"]
+    described = charts.chart_data(CATALOGUE.figure("humvees-left"), CATALOGUE)
+    assert described["claimant"].tolist() == ["Officials familiar with a US Department of Defense report"]
     ranged = charts.chart_data(CATALOGUE.figure("russia-cruise-missile-mass-strikes"), CATALOGUE).iloc[0]
     assert (ranged["low"], ranged["high"], ranged["qualifier"], ranged["label"]) == (2, 3, "range", "2 to 3 strikes")
 

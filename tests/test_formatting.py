@@ -150,6 +150,8 @@ def test_attribution_says_who_claims_and_through_whom(real, figure_id, expected)
         ("officials familiar with a US Department of Defense report", "Officials familiar with a US Department of Defense report"),
         ("a US Department of Defense report", "A US Department of Defense report"),
         ("Government of Ukraine", "Government of Ukraine"),
+        ("iStories reporters", "iStories reporters"),
+        ("ßeta", "ßeta"),
         ("", ""),
     ],
 )
