@@ -105,7 +105,8 @@ def compare_view(story_id: str | None) -> None:
         return
     ui.story_header(catalogue, story_id)
     st.markdown("### Side by side")
-    st.caption("Figures that count the same kind of thing, converted to one unit. Money is never drawn against counts, nor one currency against another.")
+    st.caption("Figures that count the same kind of thing, converted to one unit. Money is never drawn against counts, "
+               "nor one currency against another, nor equipment against people or events.")
     comparisons = snapshot.comparison_specs(story_id)
     for spec in comparisons:
         st.vega_lite_chart(spec, theme=None, width="stretch")

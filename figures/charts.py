@@ -1011,7 +1011,7 @@ def _scale_note(info: units.UnitInfo) -> str:
     if info.is_currency:
         return f"In {info.name}; other currencies are never drawn on this axis"
     if info.is_count:
-        return "Counts, on one scale"
+        return {"[person]": "People", "[event]": "Events"}.get(info.dimension, "Counts") + ", on one scale"
     return f"In {formatting.number(2, info.canonical).split(' ', 1)[-1]}" if info.name != "percent" else "In percent"
 
 

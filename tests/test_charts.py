@@ -397,20 +397,24 @@ def test_comparison_groups_share_one_dimension_and_never_mix_currencies():
 
 
 @pytest.mark.parametrize(
-    ("units_of_figures", "grouped"),
+    ("units_of_figures", "scale"),
     [
-        (("missile", "vehicle", "piece"), True),
-        (("missile", "strike"), False),
-        (("troop", "vehicle"), False),
-        (("person", "troop"), True),
-        (("strike", "strike"), True),
+        (("missile", "vehicle", "piece"), "Counts, on one scale"),
+        (("missile", "strike"), None),
+        (("troop", "vehicle"), None),
+        (("person", "troop"), "People, on one scale"),
+        (("strike", "strike"), "Events, on one scale"),
     ],
 )
-def test_counts_share_an_axis_only_when_they_count_the_same_kind_of_thing(units_of_figures, grouped):
+def test_counts_share_an_axis_only_when_they_count_the_same_kind_of_thing(units_of_figures, scale):
     cat = catalogue(*(figure_yaml(f"f{i}", unit, [{"value": 10 + i, "claimant": "A", "source": "times"}])
                       for i, unit in enumerate(units_of_figures)))
     groups = charts.comparison_groups(cat, "test-story")
-    assert (groups == [list(cat.figures)]) is grouped and (groups == []) is not grouped
+    if scale is None:
+        assert groups == []
+    else:
+        assert groups == [list(cat.figures)]
+        assert f". {scale}. " in spec_of(charts.comparison_chart(groups[0], cat))["description"]
 
 
 def test_comparison_groups_of_the_real_story_pair_the_equipment_counts_and_the_durations_and_nothing_else():

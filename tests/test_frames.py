@@ -47,6 +47,8 @@ def test_claims_frame_of_no_figures_is_empty_but_typed(real):
         ("week", 2, 14, "day"),
         ("day", 30, 30, "day"),
         ("vehicle", 900, 900, "item"),
+        ("troop", 100_000, 100_000, "person"),
+        ("strike", 3, 3, "event"),
         ("USD", 48_000_000, 48_000_000, "USD"),
         ("percent", 70, 70, "percent"),
         ("meter", 1500, 1.5, "kilometer"),

@@ -155,7 +155,8 @@ def test_plain_compound_units_are_accepted(text):
 
 @pytest.mark.parametrize(
     ("text", "label"),
-    [("USD", "money (USD)"), ("GBP", "money (GBP)"), ("vehicle", "count"), ("day", "time"), ("percent", "share"), ("km", "length")],
+    [("USD", "money (USD)"), ("GBP", "money (GBP)"), ("vehicle", "count"), ("troop", "count of people"), ("strike", "count of events"),
+     ("day", "time"), ("percent", "share"), ("km", "length")],
 )
 def test_dimension_label_is_a_readers_word(text, label):
     assert dimension_label(text) == label

@@ -1,7 +1,8 @@
 """Real Streamlit servers driven by Debian's Chromium through Playwright.
 
 Every test here starts (or shares) a real ``streamlit run app.py`` on a free
-loopback port and loads it in headless Chromium. Screenshots go to
+loopback port and loads it in headless Chromium; ``start_server`` also starts
+the benchmark's bare pages. Screenshots go to
 ``test-artifacts/``.
 """
 
@@ -41,7 +42,7 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """A running ``streamlit run app.py``."""
+    """A running ``streamlit run`` of the app (or of a bare benchmark page)."""
 
     url: str
     process: subprocess.Popen

@@ -94,8 +94,8 @@ def test_home_is_readable_on_a_phone(server, browser):
 def test_a_dark_system_setting_keeps_the_light_page_the_charts_are_drawn_for(server, browser):
     """The house theme draws charts (and every exported image) in dark ink on white; the page must match.
 
-    Setting any ``[theme]`` option in ``.streamlit/config.toml`` makes Streamlit use that theme
-    instead of the reader's system setting; this holds that in place.
+    ``.streamlit/config.toml`` sets ``[theme] base = "light"``, which Streamlit uses instead of
+    the reader's system setting; this holds that in place.
     """
     context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 900})
     pg = context.new_page()
