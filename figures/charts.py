@@ -18,11 +18,13 @@ wide: its title, subtitle, names and source line are wrapped for each width of
 :data:`WRAP_WIDTHS` and Vega picks the one that fits as it lays the chart out;
 a series moves its end labels off the sides and shortens its dates when narrow.
 
-Importing this module registers and enables the house theme (:func:`register_theme`).
+Importing this module registers and enables the house theme (:func:`register_theme`) and
+turns off Altair's validation of every object as it is built (the tests validate every chart).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import textwrap
@@ -154,6 +156,10 @@ def _theme() -> alt.theme.ThemeConfig:
 
 
 register_theme()
+# Altair validates every schema object against the Vega-Lite schema as it is built ("debug
+# mode"), which took about half the time of building a chart. Exports skip validation anyway
+# (vl-convert refuses an invalid spec) and tests/test_charts.py validates every chart in full.
+alt.utils.schemapi.disable_debug_mode()
 
 
 # -- public builders ------------------------------------------------------------------------
@@ -756,7 +762,10 @@ def _framed(layers: list[alt.Chart], width: int | None, height: int | alt.Step, 
         text=_wrap_lines(foot.split(" | "), width, FOOT_SIZE), align="left", baseline="top", fontSize=FOOT_SIZE,
         color=MUTED, lineHeight=FOOT_SIZE + 4, x=0, y=alt.expr(f"height + {FOOT_GAP}"),
     )
-    return alt.layer(*layers, foot_layer).properties(
+    # Properties and params go straight into the layer: ``.properties()`` and ``.add_params()`` each
+    # deep-copy every layer again, which took over half the time of building a chart.
+    return alt.layer(
+        *layers, foot_layer,
         title=alt.Title(_wrap_lines([title], width, TITLE_SIZE, bold=True), subtitle=_wrap_lines([subtitle], width, SUBTITLE_SIZE)),
         description=description,
         width=width,
@@ -781,7 +790,9 @@ def _framed_to_fit(layers: list[alt.Chart], height: int | alt.Step, title: str, 
         text=_by_width(_fit_tiers(foot.split(" | "), FOOT_SIZE)), align="left", baseline="top", fontSize=FOOT_SIZE,
         color=MUTED, lineHeight=FOOT_SIZE + 4, x=0, y=alt.expr(f"height + {FOOT_GAP}"), tooltip=None,
     )
-    return alt.layer(*layers, subtitle_layer, foot_layer).add_params(text_width).properties(
+    return alt.layer(
+        *layers, subtitle_layer, foot_layer,
+        params=[text_width.param],
         title=alt.Title(_by_width(_fit_tiers([title], TITLE_SIZE, bold=True)), offset=SUBTITLE_PADDING),
         description=description,
         width="container",
@@ -792,8 +803,23 @@ def _framed_to_fit(layers: list[alt.Chart], height: int | alt.Step, title: str, 
     )
 
 
+class _Layer(alt.Chart):
+    """One layer of a chart, copied shallowly when Altair deep-copies the chart it is in.
+
+    Building one layered chart, Altair deep-copies every layer, down to each
+    channel, tooltip and row, several times (``alt.layer`` and ``to_dict``
+    each do): that was most of the time of building a chart. It only ever sets
+    a layer's own top-level properties on those copies (its ``data``,
+    ``params``, ``name``), so a copy of the layer that shares its parts is
+    enough; nothing here changes a layer's parts once the layer is built.
+    """
+
+    def __deepcopy__(self, memo: object = None) -> _Layer:
+        return self.copy(deep=False)
+
+
 def _layer(records: list[dict]) -> alt.Chart:
-    return alt.Chart(alt.InlineData(values=records))
+    return _Layer(alt.InlineData(values=records))
 
 
 def _wrap_lines(paragraphs: Iterable[str], px: int, font_size: float, bold: bool = False) -> list[str]:
@@ -831,6 +857,16 @@ def _text_px(text: str, size: float, bold: bool = False) -> float:
     Characters outside the table count as wide as an ``M`` (a full em when East
     Asian wide); joiners, marks and direction controls count nothing.
     """
+    return _advance_px(_advance(text, bold), size)
+
+
+def _advance_px(advance: int, size: float) -> float:
+    return advance * size / 1000 * TEXT_SLACK
+
+
+@functools.lru_cache(maxsize=8192)
+def _advance(text: str, bold: bool) -> int:
+    """The advance width of ``text`` in thousandths of an em (a whole number, so widths add up exactly)."""
     widths = _WIDTHS[bold]
     total = 0
     for char in text:
@@ -841,28 +877,32 @@ def _text_px(text: str, size: float, bold: bool = False) -> float:
             else:
                 advance = 1000 if unicodedata.east_asian_width(char) in ("W", "F") else widths["M"]
         total += advance
-    return total * size / 1000 * TEXT_SLACK
+    return total
 
 
 def _fit_lines(paragraphs: Iterable[str], px: float, font_size: float, bold: bool = False) -> list[str]:
-    """Wrap each paragraph to lines no wider than ``px`` pixels as measured by :func:`_text_px`; words too long for a line are split."""
-    def fits(text: str) -> bool:
-        return _text_px(text, font_size, bold) <= px
+    """Wrap each paragraph to lines no wider than ``px`` pixels as measured by :func:`_text_px`; words too long for a line are split.
 
+    A line's width is the sum of its words' and spaces' advances, so each
+    word is measured once (and once for every width of :data:`WRAP_WIDTHS`).
+    """
+    space = _advance(" ", bold)
     lines: list[str] = []
     for paragraph in paragraphs:
-        line = ""
+        line, used = "", 0
         for word in paragraph.split():
-            if not fits(word):
+            advance = _advance(word, bold)
+            if _advance_px(advance, font_size) > px:
                 pieces = _split_word(word, px, font_size, bold)
                 lines.extend(([line] if line else []) + pieces[:-1])
-                line, word = "", pieces[-1]
-            joined = f"{line} {word}" if line else word
-            if fits(joined):
-                line = joined
+                line, used, word = "", 0, pieces[-1]
+                advance = _advance(word, bold)
+            joined = used + space + advance if line else advance
+            if _advance_px(joined, font_size) <= px:
+                line, used = (f"{line} {word}" if line else word), joined
             else:
                 lines.append(line)
-                line = word
+                line, used = word, advance
         lines.append(line)
     return lines
 

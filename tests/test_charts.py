@@ -608,3 +608,40 @@ def test_negative_values_fall_inside_the_value_axis(values):
     assert low <= min(values) and high >= max(0, *values)
     drawn = vlc.vegalite_to_svg(spec)
     assert 'width="' in drawn and int(re.search(r'<svg[^>]*width="(\d+)', drawn).group(1)) < 1000
+
+
+@pytest.mark.parametrize("width", [640, None])
+@pytest.mark.parametrize("figure_id", FIGURE_IDS)
+def test_a_chart_and_its_copies_give_one_spec_however_often_drawn(figure_id, width):
+    """Layers are copied shallowly for speed (charts._Layer): copies and repeated drawing must never change a spec."""
+    chart = charts.figure_chart(CATALOGUE.figure(figure_id), CATALOGUE, width=width)
+    first = chart.to_dict(validate=False)
+    copy = chart.copy(deep=True)
+    assert copy.to_dict(validate=False) == first
+    assert alt.layer(*copy.layer).to_dict(validate=False)["layer"] == first["layer"]
+    assert chart.to_dict(validate=False) == first
+    assert charts.figure_chart(CATALOGUE.figure(figure_id), CATALOGUE, width=width).to_dict(validate=False) == first
+
+
+def test_a_layers_copy_takes_new_properties_without_changing_the_layer():
+    chart = charts.figure_chart(CATALOGUE.figure("humvees-left"), CATALOGUE, width=640)
+    layer = chart.layer[0]
+    before = layer.to_dict(validate=False)
+    copy = layer.copy(deep=True)
+    copy.data = alt.Undefined
+    copy.mark = "point"
+    assert layer.to_dict(validate=False) == before
+    assert copy.to_dict(validate=False)["mark"] == {"type": "point"}
+    assert copy.data is alt.Undefined and layer.data is not alt.Undefined
+
+
+def test_text_wraps_the_same_when_words_are_measured_once_as_when_each_line_is_measured_whole():
+    """_fit_lines adds up word widths; the line it makes must be exactly as wide as _text_px measures it."""
+    text = "According to a US Department of Defense report, as reported by CNN · Firstpost, 2023 — Iskander stock 900 → 119"
+    for px in charts.WRAP_WIDTHS:
+        for size, bold in ((charts.NAME_SIZE, False), (charts.TITLE_SIZE, True)):
+            lines = charts._fit_lines([text], px, size, bold)
+            assert " ".join(lines) == text
+            assert all(charts._text_px(line, size, bold) <= px for line in lines)
+            for line, following in zip(lines, lines[1:], strict=False):  # greedy: the next word did not fit
+                assert charts._text_px(f"{line} {following.split()[0]}", size, bold) > px
