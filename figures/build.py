@@ -17,11 +17,13 @@ functions), so a published file and an app download are the same bytes.
 Rebuilding unchanged data gives byte-identical files (no timestamps, sorted
 keys), and files whose bytes did not change are not rewritten, so their
 modification times stay put for rsync and CDN uploads. Worker processes draw
-the images, one figure per task, while the main process writes the pages.
+the images, one figure per task, while the main process builds the specs and
+writes the pages and every file.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import html
@@ -33,20 +35,19 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import click
 
-from figures import exports, formatting, units
+from figures import exports, formatting, images, units
 from figures.frames import COLUMN_DESCRIPTIONS, CSV_COLUMNS, NUMERIC_COLUMNS
 from figures.model import Catalogue, Confidence, Figure, Qualifier
 
 FIGURE_FILES = ("index.html", "chart.png", "chart.svg", "chart.vl.json", "data.csv")
 """The files of one figure's folder, ``DIR/<id>/``."""
-PAGE_FILES = ("index.html",)
-IMAGE_FILES = ("chart.png", "chart.svg", "chart.vl.json", "data.csv")
-"""What a worker process writes for a figure; the main process writes :data:`PAGE_FILES` meanwhile."""
+IN_FLIGHT_PER_JOB = 4
+"""Drawing tasks queued per worker process, at most, while the main process builds the next figures' files."""
 SITE_FILES = ("index.html", "figures.csv", "datapackage.json")
 """The files at the top of the folder."""
 INTEGER_COLUMNS = ("credibility",)
@@ -67,8 +68,8 @@ def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: boo
         in the catalogue are removed, but only when they hold nothing but the
         files a build writes.
     jobs : int
-        Worker processes drawing the charts (one figure per task) while this
-        process writes the pages; 1 does everything in this process.
+        Worker processes drawing the images (one figure per task) while this
+        process builds the specs and pages; 1 does everything in this process.
     progress : bool
         Show a progress bar on standard error.
 
@@ -85,51 +86,75 @@ def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: boo
     _remove_stale(out_dir, {f.id for f in catalogue.figures})
 
     written: list[Path] = []
-    ids = [f.id for f in catalogue.figures]
-    with _progress(2 * len(ids), progress) as bar:
-        if jobs <= 1 or len(ids) <= 1:
-            for figure_id in ids:
-                written += write_figure(catalogue, catalogue.figure(figure_id), out_dir)
-                bar.update(2)
+    with _progress(len(catalogue.figures), progress) as bar:
+        if jobs <= 1 or len(catalogue.figures) <= 1:
+            for figure in catalogue.figures:
+                written += write_figure(catalogue, figure, out_dir)
+                bar.update(1)
         else:
-            # Workers draw the images (vl-convert: the slow part), one figure per task; meanwhile this
-            # process writes the HTML pages, which need the 900 KB Vega bundle but no drawing.
-            context = multiprocessing.get_context("spawn")  # never fork a process that runs vl-convert's threads
-            with ProcessPoolExecutor(max_workers=min(jobs, len(ids)), mp_context=context,
-                                     initializer=_start_worker, initargs=(catalogue,)) as pool:
-                futures = [pool.submit(_images_in_worker, figure_id, out_dir) for figure_id in ids]
-                for figure_id in ids:
-                    written += write_figure(catalogue, catalogue.figure(figure_id), out_dir, PAGE_FILES)
-                    bar.update(1)
-                for future in as_completed(futures):
-                    written += future.result()
-                    bar.update(1)
-
+            written += _write_in_parallel(catalogue, out_dir, jobs, bar)
     written.append(_write(out_dir / "figures.csv", exports.EXPORTERS["csv"].render(catalogue, None)))
     written.append(_write(out_dir / "datapackage.json", _json_bytes(datapackage(catalogue, out_dir / "figures.csv"))))
     written.append(_write(out_dir / "index.html", site_index(catalogue)))
     return sorted(written)
 
 
-def figure_files(catalogue: Catalogue, figure: Figure, names: tuple[str, ...] = FIGURE_FILES) -> dict[str, bytes]:
-    """The bytes of the files ``names`` of one figure's folder; the chart is built and drawn once for the images."""
-    spec = exports.chart_spec(catalogue, figure) if set(names) & set(IMAGE_FILES) else {}
-    drawn = exports.draw(spec) if {"chart.png", "chart.svg"} & set(names) else None  # drawn once for both images
-    makers = {
-        "index.html": lambda: exports.EXPORTERS["html"].render(catalogue, figure),
-        "chart.png": lambda: exports.spec_png(spec, drawn),
-        "chart.svg": lambda: exports.spec_svg(spec, figure, drawn),
-        "chart.vl.json": lambda: exports.spec_json(spec),
-        "data.csv": lambda: exports.EXPORTERS["csv"].render(catalogue, figure),
+def figure_files(catalogue: Catalogue, figure: Figure) -> dict[str, bytes]:
+    """The bytes of every file of one figure's folder (:data:`FIGURE_FILES`); the chart is drawn once for both images."""
+    spec = exports.chart_spec(catalogue, figure)
+    files = _files_without_images(catalogue, figure, spec)
+    files["chart.png"], files["chart.svg"] = images.png_and_svg(spec, *_image_words(spec, figure))
+    return {name: files[name] for name in FIGURE_FILES}
+
+
+def write_figure(catalogue: Catalogue, figure: Figure, out_dir: Path) -> list[Path]:
+    """Write every file of ``out_dir/<id>/`` for one figure; returns them."""
+    return _write_files(out_dir / figure.id, figure_files(catalogue, figure))
+
+
+def _files_without_images(catalogue: Catalogue, figure: Figure, spec: dict) -> dict[str, bytes]:
+    """The page, the Vega-Lite JSON (of ``spec``, the image's) and the CSV of one figure."""
+    return {
+        "index.html": exports.EXPORTERS["html"].render(catalogue, figure),
+        "chart.vl.json": exports.spec_json(spec),
+        "data.csv": exports.EXPORTERS["csv"].render(catalogue, figure),
     }
-    return {name: makers[name]() for name in names}
 
 
-def write_figure(catalogue: Catalogue, figure: Figure, out_dir: Path, names: tuple[str, ...] = FIGURE_FILES) -> list[Path]:
-    """Write the files ``names`` (default: all) of ``out_dir/<id>/`` for one figure; returns them."""
-    folder = out_dir / figure.id
-    folder.mkdir(parents=True, exist_ok=True)
-    return [_write(folder / name, data) for name, data in figure_files(catalogue, figure, names).items()]
+def _image_words(spec: dict, figure: Figure) -> tuple[str, str, str]:
+    """The id, title and description the accessible SVG carries (see :func:`figures.exports.spec_svg`)."""
+    return figure.id, figure.title, exports.svg_description(spec, figure)
+
+
+def _write_in_parallel(catalogue: Catalogue, out_dir: Path, jobs: int, bar) -> list[Path]:
+    """Every figure's folder, its images drawn by ``jobs`` worker processes while this one builds the specs and pages.
+
+    Workers import only :mod:`figures.images` (vl-convert), so they start at
+    once; each gets one spec and returns the two images' bytes, which this
+    process writes. At most :data:`IN_FLIGHT_PER_JOB` tasks per worker wait
+    at a time, so the images of a large catalogue never pile up in memory.
+    """
+    written: list[Path] = []
+    pending: collections.deque = collections.deque()
+
+    def write_drawn(everything: bool) -> None:
+        """Write the images drawn so far, in order (waiting while too many are queued); with ``everything``, all of them."""
+        while pending and (everything or pending[0][1].done() or len(pending) > IN_FLIGHT_PER_JOB * jobs):
+            folder, future = pending.popleft()
+            png, svg = future.result()
+            written.extend(_write_files(folder, {"chart.png": png, "chart.svg": svg}))
+            bar.update(1)
+
+    context = multiprocessing.get_context("spawn")  # never fork a process that runs vl-convert's threads
+    with ProcessPoolExecutor(max_workers=min(jobs, len(catalogue.figures)), mp_context=context) as pool:
+        for figure in catalogue.figures:
+            spec = exports.chart_spec(catalogue, figure)
+            folder = out_dir / figure.id
+            pending.append((folder, pool.submit(images.png_and_svg, spec, *_image_words(spec, figure))))
+            written.extend(_write_files(folder, _files_without_images(catalogue, figure, spec)))
+            write_drawn(everything=False)
+        write_drawn(everything=True)
+    return written
 
 
 # -- the index page -------------------------------------------------------------------------
@@ -283,16 +308,9 @@ def _units(catalogue: Catalogue) -> list[dict]:
 
 # -- files ----------------------------------------------------------------------------------
 
-_WORKER: dict[str, Catalogue] = {}
-
-
-def _start_worker(catalogue: Catalogue) -> None:
-    _WORKER["catalogue"] = catalogue
-
-
-def _images_in_worker(figure_id: str, out_dir: Path) -> list[Path]:
-    catalogue = _WORKER["catalogue"]
-    return write_figure(catalogue, catalogue.figure(figure_id), out_dir, IMAGE_FILES)
+def _write_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return [_write(folder / name, data) for name, data in files.items()]
 
 
 def _write(path: Path, data: bytes) -> Path:

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 import vl_convert
 
-from figures import charts, formatting
+from figures import charts, formatting, images
 from figures.frames import CSV_COLUMNS, NUMERIC_COLUMNS, claim_rows
 from figures.model import Catalogue, Claim, Confidence, Figure
 
@@ -114,8 +114,7 @@ def read_csv(data: bytes) -> list[dict[str, object]]:
 
 EXPORT_WIDTH = 640
 """Plot width in pixels of exported images and the Vega-Lite JSON, so they never depend on a container."""
-PNG_SCALE = 2
-"""PNGs are drawn at twice the chart's size, sharp on high-density screens and in print."""
+PNG_SCALE = images.PNG_SCALE
 PUBLIC_URL_ENV = "FIGURES_PUBLIC_URL"
 """Environment variable holding the app's public address; the HTML page links back to the figure there."""
 
@@ -145,18 +144,9 @@ def png(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
     return spec_png(chart_spec(catalogue, _need(figure, "png")))
 
 
-def draw(spec: dict) -> str:
-    """Draw a spec as SVG text with vl-convert; the PNG and the SVG export both start from it."""
-    return vl_convert.vegalite_to_svg(spec)
-
-
 def spec_png(spec: dict, drawn: str | None = None) -> bytes:
-    """A spec as a PNG at :data:`PNG_SCALE`, rasterised from its drawing (``drawn``, else drawn now).
-
-    The same bytes as ``vl_convert.vegalite_to_png``, in less than half the
-    time when the SVG is drawn anyway.
-    """
-    return vl_convert.svg_to_png(drawn if drawn is not None else draw(spec), scale=PNG_SCALE)
+    """A spec as a PNG at :data:`PNG_SCALE`, rasterised from its drawing (``drawn``, else drawn now)."""
+    return images.png(drawn if drawn is not None else images.draw(spec))
 
 
 def svg(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
@@ -166,23 +156,18 @@ def svg(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
 
 
 def spec_svg(spec: dict, figure: Figure, drawn: str | None = None) -> bytes:
-    """Draw ``spec`` with vl-convert and make it an accessible image.
+    """Draw ``spec`` with vl-convert (unless ``drawn``) as an accessible image (:func:`figures.images.accessible_svg`).
 
-    ``<title>`` (the figure's title) and ``<desc>`` (the chart's description,
-    which states every number in words) become the first children of the root
-    ``<svg>``, which gets ``role="img"`` and ``aria-labelledby`` naming both.
-    Their ids derive from the figure id (a slug), so several SVGs can share a page.
+    The ``<title>`` is the figure's title, the ``<desc>`` the chart's
+    description, which states every number in words.
     """
-    drawn = drawn if drawn is not None else draw(spec)
-    match = re.match(r"\s*(?:<\?xml[^>]*\?>\s*)?<svg\b([^>]*)>", drawn)
-    if match is None:
-        raise ValueError("vl-convert returned something that does not start with <svg>")
-    attributes = re.sub(r'\s(?:role|aria-[a-z]+)="[^"]*"', "", match.group(1))
-    title_id, desc_id = f"{figure.id}-title", f"{figure.id}-desc"
-    root = f'<svg{attributes} role="img" aria-labelledby="{title_id} {desc_id}">'
-    accessible = (f'<title id="{title_id}">{_esc(figure.title)}</title>'
-                  f'<desc id="{desc_id}">{_esc(spec.get("description") or figure.title)}</desc>')
-    return (root + accessible + drawn[match.end():]).encode("utf-8")
+    drawn = drawn if drawn is not None else images.draw(spec)
+    return images.accessible_svg(drawn, figure.id, figure.title, svg_description(spec, figure))
+
+
+def svg_description(spec: dict, figure: Figure) -> str:
+    """What the SVG's ``<desc>`` says: the chart's description, else the figure's title."""
+    return spec.get("description") or figure.title
 
 
 def html_page(catalogue: Catalogue, figure: Figure | None = None) -> bytes:

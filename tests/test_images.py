@@ -1,0 +1,54 @@
+"""Images: one drawing per chart, an accessible SVG, and a module light enough for build workers to start at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+import vl_convert
+
+from figures import images
+from figures.exports import chart_spec
+from figures.loader import load
+from tests.test_charts import CATALOGUE, FIGURE_IDS
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_the_module_loads_vl_convert_and_nothing_heavy():
+    code = "import sys, figures.images; print(' '.join(sorted(m for m in ('altair', 'pandas', 'pint', 'yaml', 'streamlit', 'click') if m in sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "", f"figures.images pulled in {done.stdout.strip()}: build workers would start slowly"
+
+
+@pytest.mark.parametrize("figure_id", FIGURE_IDS[:3])
+def test_png_and_svg_come_from_one_drawing_and_match_vl_convert(figure_id):
+    spec = chart_spec(CATALOGUE, CATALOGUE.figure(figure_id))
+    png, svg = images.png_and_svg(spec, figure_id, "Title", "Description")
+    assert png == vl_convert.vegalite_to_png(spec, scale=images.PNG_SCALE)
+    assert svg == images.accessible_svg(images.draw(spec), figure_id, "Title", "Description")
+
+
+@pytest.mark.parametrize("title", ['Plain', '<script>alert(1)</script>', 'Quotes " and \' & ampersands', "]]><!-- -->"])
+def test_accessible_svg_names_the_image_first_with_escaped_text(title):
+    drawn = images.draw(chart_spec(CATALOGUE, CATALOGUE.figure("humvees-left")))
+    root = ET.fromstring(images.accessible_svg(drawn, "humvees-left", title, f"{title}, described"))
+    assert root.get("role") == "img" and root.get("aria-labelledby") == "humvees-left-title humvees-left-desc"
+    first, second = list(root)[:2]
+    assert (first.tag, first.get("id"), first.text) == (f"{SVG}title", "humvees-left-title", title)
+    assert (second.tag, second.get("id"), second.text) == (f"{SVG}desc", "humvees-left-desc", f"{title}, described")
+
+
+def test_accessible_svg_refuses_what_is_not_an_svg():
+    with pytest.raises(ValueError, match="does not start with <svg>"):
+        images.accessible_svg("<html></html>", "x", "t", "d")
+
+
+def test_hostile_figures_draw_as_images(repo):
+    hostile = load(repo / "tests" / "hostile.yaml")
+    for figure in hostile.figures:
+        png, svg = images.png_and_svg(chart_spec(hostile, figure), figure.id, figure.title, figure.title)
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+        ET.fromstring(svg)
