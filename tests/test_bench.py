@@ -56,4 +56,4 @@ def test_quick_benchmark_completes_and_prints_every_ratio():
                 "peak memory, server", "peak memory, figures check"}
     assert expected <= measured, f"missing ratio lines for {expected - measured}:\n{done.stdout}"
     build = [line for line in summary.splitlines() if line.startswith("figures build, per figure")]
-    assert len(build) == 1 and (RATIO.match(build[0]) or "skipped: figures build not available" in build[0]), build
+    assert len(build) == 1 and RATIO.match(build[0]), build
