@@ -557,13 +557,13 @@ def bench_build(report: Report, work: Path, n: int, repeat: int) -> None:
         finally:
             shutil.rmtree(out, ignore_errors=True)
 
-    samples: dict[str, list[float]] = {"floor": [], "twice": [], "ours": []}
     runs = {"floor": converting("floor", _convert), "twice": converting("twice", _convert_twice), "ours": ours}
-    order = list(runs)
-    for i in range(repeat):  # in turn, each round starting with the next of the three
-        for kind in order[i % 3:] + order[:i % 3]:
-            gc.collect()
-            samples[kind].append(runs[kind]())
+
+    def measure(kind: str) -> float:
+        gc.collect()
+        return runs[kind]()
+
+    samples = interleaved(measure, list(runs), repeat, warm=False)  # each run starts its own pool: nothing to warm
     f, twice, o = (statistics.median(samples[kind]) for kind in ("floor", "twice", "ours"))
     busy = {kind: statistics.median(values) for kind, values in utilisation.items()}
     report.add(Result("figures build, per figure", n, f, o, 1.3,

@@ -103,7 +103,7 @@ def figure_files(catalogue: Catalogue, figure: Figure) -> dict[str, bytes]:
     """The bytes of every file of one figure's folder (:data:`FIGURE_FILES`); the chart is drawn once for both images."""
     spec = exports.chart_spec(catalogue, figure)
     files = _files_without_images(catalogue, figure, spec)
-    files["chart.png"], files["chart.svg"] = images.png_and_svg(spec, *_image_words(spec, figure))
+    files["chart.png"], files["chart.svg"] = images.png_and_svg(spec, *exports.image_labels(spec, figure))
     return {name: files[name] for name in FIGURE_FILES}
 
 
@@ -119,11 +119,6 @@ def _files_without_images(catalogue: Catalogue, figure: Figure, spec: dict) -> d
         "chart.vl.json": exports.spec_json(spec),
         "data.csv": exports.EXPORTERS["csv"].render(catalogue, figure),
     }
-
-
-def _image_words(spec: dict, figure: Figure) -> tuple[str, str, str]:
-    """The id, title and description the accessible SVG carries (see :func:`figures.exports.spec_svg`)."""
-    return figure.id, figure.title, exports.svg_description(spec, figure)
 
 
 def _write_in_parallel(catalogue: Catalogue, out_dir: Path, jobs: int, bar) -> list[Path]:
@@ -150,7 +145,7 @@ def _write_in_parallel(catalogue: Catalogue, out_dir: Path, jobs: int, bar) -> l
         for figure in catalogue.figures:
             spec = exports.chart_spec(catalogue, figure)
             folder = out_dir / figure.id
-            pending.append((folder, pool.submit(images.png_and_svg, spec, *_image_words(spec, figure))))
+            pending.append((folder, pool.submit(images.png_and_svg, spec, *exports.image_labels(spec, figure))))
             written.extend(_write_files(folder, _files_without_images(catalogue, figure, spec)))
             write_drawn(everything=False)
         write_drawn(everything=True)

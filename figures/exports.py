@@ -141,33 +141,22 @@ def spec_json(spec: dict) -> bytes:
 
 def png(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
     """The chart as a PNG at :data:`PNG_SCALE` times its size, text and source line included."""
-    return spec_png(chart_spec(catalogue, _need(figure, "png")))
-
-
-def spec_png(spec: dict, drawn: str | None = None) -> bytes:
-    """A spec as a PNG at :data:`PNG_SCALE`, rasterised from its drawing (``drawn``, else drawn now)."""
-    return images.png(drawn if drawn is not None else images.draw(spec))
+    return images.png(images.draw(chart_spec(catalogue, _need(figure, "png"))))
 
 
 def svg(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
-    """The chart as an SVG with ``<title>`` and ``<desc>`` for screen readers."""
-    figure = _need(figure, "svg")
-    return spec_svg(chart_spec(catalogue, figure), figure)
+    """The chart as an SVG with ``<title>`` and ``<desc>`` for screen readers (:func:`figures.images.accessible_svg`)."""
+    spec = chart_spec(catalogue, _need(figure, "svg"))
+    return images.accessible_svg(images.draw(spec), *image_labels(spec, figure))
 
 
-def spec_svg(spec: dict, figure: Figure, drawn: str | None = None) -> bytes:
-    """Draw ``spec`` with vl-convert (unless ``drawn``) as an accessible image (:func:`figures.images.accessible_svg`).
+def image_labels(spec: dict, figure: Figure) -> tuple[str, str, str]:
+    """What an SVG of ``figure`` is labelled with: its id (for the element ids), its title and its ``<desc>``.
 
-    The ``<title>`` is the figure's title, the ``<desc>`` the chart's
-    description, which states every number in words.
+    The description is the chart's own, which states every number in words;
+    the figure's title when the chart has none.
     """
-    drawn = drawn if drawn is not None else images.draw(spec)
-    return images.accessible_svg(drawn, figure.id, figure.title, svg_description(spec, figure))
-
-
-def svg_description(spec: dict, figure: Figure) -> str:
-    """What the SVG's ``<desc>`` says: the chart's description, else the figure's title."""
-    return spec.get("description") or figure.title
+    return figure.id, figure.title, spec.get("description") or figure.title
 
 
 def html_page(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
