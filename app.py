@@ -19,9 +19,10 @@ from figures.model import CREDIBILITY_GRADES, RELIABILITY_GRADES, Confidence, Qu
 from figures.search import Filters, Pager, page_of
 from figures.store import CatalogueStore
 
-# Full cards (each with a chart) per page of a story: the browser draws every chart on a page
-# before it draws the first, so a page of twenty made a reader wait for all twenty.
-STORY_PAGE_SIZE = 5
+# Full cards (each with a chart) per page of a story. The browser mounts every element and
+# compiles every chart of a page before it draws the first chart, so each card delays the first
+# one a reader sees; three cards are about three screens (bench/RESULTS.md has the measurements).
+STORY_PAGE_SIZE = 3
 CATALOGUE_PAGE_SIZE = 10  # search results per page of the catalogue view
 NOT_FOUND = "We could not find that figure. It may have been renamed or removed."
 NOT_FOUND_STORY = "We could not find that story. Here is the latest one."

@@ -30,8 +30,8 @@ def specs(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart")]
 
 
-STORY_PAGES = ({}, {"page": "2"})
-"""The seed story's ten figures, five to a page."""
+STORY_PAGES = ({}, {"page": "2"}, {"page": "3"}, {"page": "4"})
+"""The seed story's ten figures, three to a page."""
 
 
 def story_text(monkeypatch) -> str:
@@ -39,13 +39,13 @@ def story_text(monkeypatch) -> str:
     return "\n".join(texts(run_app(monkeypatch, **params)).replace("\\", "") for params in STORY_PAGES)
 
 
-def test_home_shows_story_and_every_figure_in_story_order_five_to_a_page(monkeypatch):
+def test_home_shows_story_and_every_figure_in_story_order_three_to_a_page(monkeypatch):
     first = run_app(monkeypatch)
     body = texts(first).replace("\\", "")
     assert "Is Russia eyeing US weapons in its war against Ukraine" in body
-    assert [f.title in body for f in CATALOGUE.figures] == [True] * 5 + [False] * 5
-    assert len(specs(first)) == 5
-    assert "Figures 1–5 of 10 · page 1 of 2" in body
+    assert [f.title in body for f in CATALOGUE.figures] == [True] * 3 + [False] * 7
+    assert len(specs(first)) == 3
+    assert "Figures 1–3 of 10 · page 1 of 4" in body
     both = story_text(monkeypatch)
     positions = [both.find(f.title) for f in CATALOGUE.figures]
     assert all(p >= 0 for p in positions) and positions == sorted(positions)
@@ -63,10 +63,12 @@ def test_story_pages_link_to_each_other_by_url(monkeypatch):
     story = CATALOGUE.figures[0].story
     assert links(run_app(monkeypatch))["Next"] == [f"story={story}&page=2"]
     second = links(run_app(monkeypatch, page="2"))
-    assert second["Previous"] == [f"story={story}&page=1"] and "Next" not in second
+    assert second["Previous"] == [f"story={story}&page=1"] and second["Next"] == [f"story={story}&page=3"]
+    last = links(run_app(monkeypatch, page="4"))
+    assert last["Previous"] == [f"story={story}&page=3"] and "Next" not in last
 
 
-@pytest.mark.parametrize(("page", "shown"), [("1", 0), ("2", 5), ("99", 5), ("0", 0), ("-3", 0), ("two", 0), ("<b>x</b>", 0), ("", 0)])
+@pytest.mark.parametrize(("page", "shown"), [("1", 0), ("2", 3), ("4", 9), ("99", 9), ("0", 0), ("-3", 0), ("two", 0), ("<b>x</b>", 0), ("", 0)])
 def test_page_parameter_is_clamped_and_never_echoed(monkeypatch, page, shown):
     at = run_app(monkeypatch, page=page)
     body = texts(at).replace("\\", "")
@@ -175,7 +177,7 @@ def test_broken_catalogue_still_shows_valid_figures_and_lists_problems(monkeypat
     assert any("problem(s) in the catalogue file" in w.value for w in at.warning)
     problems = "\n".join(c.value for c in at.code)
     assert f"{broken}:" in problems and "did you mean 'qualifier'" in problems
-    assert len(specs(at)) == 5
+    assert len(specs(at)) == 3  # the sixth figure is broken; the first page is still full
     assert CATALOGUE.figures[0].title in texts(at)
 
 
@@ -220,11 +222,11 @@ def test_home_shows_the_newest_story_and_pages_its_figures(monkeypatch, tmp_path
     at = run_app(monkeypatch, data=data)
     body = texts(at).replace("\\", "")
     assert "Story number 2" in body and "Figure 0 of story 2" in body
-    assert "Figure 0 of story 1" not in body and "Figure 5 of story 2" not in body
-    assert len(specs(at)) == 5
-    assert "Figures 1–5 of 45 · page 1 of 9" in body
-    body = texts(run_app(monkeypatch, data=data, story="story-2", page="9")).replace("\\", "")
-    assert "Figure 44 of story 2" in body and "Figure 39 of story 2" not in body
+    assert "Figure 0 of story 1" not in body and "Figure 3 of story 2" not in body
+    assert len(specs(at)) == 3
+    assert "Figures 1–3 of 45 · page 1 of 15" in body
+    body = texts(run_app(monkeypatch, data=data, story="story-2", page="15")).replace("\\", "")
+    assert "Figure 44 of story 2" in body and "Figure 41 of story 2" not in body
 
 
 def test_story_parameter_selects_a_story_and_unknown_story_falls_back_calmly(monkeypatch, tmp_path):

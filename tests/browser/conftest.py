@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
 ]
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CHART_DRAWN = '[data-testid="stVegaLiteChart"] svg, [data-testid="stVegaLiteChart"] canvas'
-STORY_PAGE_SIZE = 5
+STORY_PAGE_SIZE = 3
 """Figures (each with its chart) on one page of a story: ``app.STORY_PAGE_SIZE``; tests/test_app.py checks they agree."""
 
 
