@@ -229,6 +229,22 @@ def test_home_shows_the_newest_story_and_pages_its_figures(monkeypatch, tmp_path
     assert "Figure 44 of story 2" in body and "Figure 41 of story 2" not in body
 
 
+@pytest.mark.parametrize(("stories", "story", "others", "all_link"), [
+    (3, None, ["story-1", "story-0"], False),
+    (3, "story-0", ["story-2", "story-1"], False),
+    (14, None, [f"story-{s}" for s in range(12, 2, -1)], True),
+    (14, "story-5", [f"story-{s}" for s in (13, 12, 11, 10, 9, 8, 7, 6, 4, 3)], True),
+])
+def test_more_stories_lists_the_ten_newest_others_and_links_to_all_when_there_are_more(monkeypatch, tmp_path, stories, story, others, all_link):
+    params = {"story": story} if story else {}
+    found = links(run_app(monkeypatch, data=_big_catalogue(tmp_path, stories=stories, per_story=1), **params))
+    listed = [query for label, queries in found.items() if label.replace("\\", "").startswith("Story number") for query in queries]
+    assert listed == [f"story={other}" for other in others]
+    assert (f"All {stories} stories in the catalogue" in found) is all_link
+    if all_link:
+        assert found[f"All {stories} stories in the catalogue"] == ["view=catalogue"]
+
+
 def test_story_parameter_selects_a_story_and_unknown_story_falls_back_calmly(monkeypatch, tmp_path):
     data = _big_catalogue(tmp_path, stories=2, per_story=2)
     at = run_app(monkeypatch, data=data, story="story-0")
