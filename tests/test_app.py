@@ -30,12 +30,13 @@ def specs(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart")]
 
 
-STORY_PAGES = ({}, {"page": "2"}, {"page": "3"}, {"page": "4"})
-"""The seed story's ten figures, three to a page."""
+STORY_PAGE_SIZE = int(re.search(r"^STORY_PAGE_SIZE = (\d+)$", (ROOT / "app.py").read_text(encoding="utf-8"), re.M).group(1))
+STORY_PAGES = ({}, *({"page": str(n)} for n in range(2, -(-len(CATALOGUE.figures) // STORY_PAGE_SIZE) + 1)))
+"""The URL parameters of every page of the seed story: the plain URL, then ``page=2`` and on."""
 
 
 def story_text(monkeypatch) -> str:
-    """Both pages of the seed story, as one text in reading order."""
+    """Every page of the seed story, as one text in reading order."""
     return "\n".join(texts(run_app(monkeypatch, **params)).replace("\\", "") for params in STORY_PAGES)
 
 
@@ -177,8 +178,13 @@ def test_broken_catalogue_still_shows_valid_figures_and_lists_problems(monkeypat
     assert any("problem(s) in the catalogue file" in w.value for w in at.warning)
     problems = "\n".join(c.value for c in at.code)
     assert f"{broken}:" in problems and "did you mean 'qualifier'" in problems
-    assert len(specs(at)) == 3  # the sixth figure is broken; the first page is still full
+    assert len(specs(at)) == 3
     assert CATALOGUE.figures[0].title in texts(at)
+    broken_figure, next_figure = CATALOGUE.figures[5], CATALOGUE.figures[6]  # the sixth figure has the typo
+    second = run_app(monkeypatch, data=broken, page="2")
+    assert len(specs(second)) == 3, "the page that held the broken figure is filled by the next good one"
+    body = texts(second).replace("\\", "")
+    assert next_figure.title in body and broken_figure.title not in body
 
 
 def test_missing_catalogue_shows_a_message_not_a_traceback(monkeypatch, tmp_path):
@@ -232,6 +238,8 @@ def test_home_shows_the_newest_story_and_pages_its_figures(monkeypatch, tmp_path
 @pytest.mark.parametrize(("stories", "story", "others", "all_link"), [
     (3, None, ["story-1", "story-0"], False),
     (3, "story-0", ["story-2", "story-1"], False),
+    (11, None, [f"story-{s}" for s in range(9, -1, -1)], False),
+    (12, None, [f"story-{s}" for s in range(10, 0, -1)], True),
     (14, None, [f"story-{s}" for s in range(12, 2, -1)], True),
     (14, "story-5", [f"story-{s}" for s in (13, 12, 11, 10, 9, 8, 7, 6, 4, 3)], True),
 ])
@@ -255,6 +263,6 @@ def test_story_parameter_selects_a_story_and_unknown_story_falls_back_calmly(mon
 
 
 def test_browser_tests_know_the_story_page_size():
-    from tests.browser.conftest import STORY_PAGE_SIZE
+    from tests.browser import conftest as browser
 
-    assert re.search(r"^STORY_PAGE_SIZE = (\d+)$", (ROOT / "app.py").read_text(encoding="utf-8"), re.M).group(1) == str(STORY_PAGE_SIZE)
+    assert browser.STORY_PAGE_SIZE == STORY_PAGE_SIZE
