@@ -173,7 +173,6 @@ def html_page(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
     figure = _need(figure, "html")
     spec = chart_spec(catalogue, figure, width=None)
     spec_text = _script_json(spec)
-    bundle = vega_bundle()
     start = ("(function () {\n"
              "  var chart = document.getElementById('chart');\n"
              "  var spec = JSON.parse(document.getElementById('figure-spec').textContent);\n"
@@ -206,15 +205,11 @@ def html_page(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
         "<body>",
     ]
     body = figure_article(catalogue, figure, url)
-    scripts = [
-        f'<script type="application/json" id="figure-spec">{spec_text}</script>',
-        f"<script>{bundle}</script>",
-        f"<script>{start}</script>",
-        "</body>",
-        "</html>",
-        "",
-    ]
-    return "\n".join([*head, body, *scripts]).encode("utf-8")
+    before = "\n".join([*head, body, f'<script type="application/json" id="figure-spec">{spec_text}</script>', ""])
+    after = "\n".join(["", f"<script>{start}</script>", "</body>", "</html>", ""])
+    # The bundle is joined as bytes, encoded once per process: encoding its 900 KB again
+    # for every page took about a seventh of the time of making one.
+    return before.encode("utf-8") + b"<script>" + _bundle_bytes() + b"</script>" + after.encode("utf-8")
 
 
 def figure_article(catalogue: Catalogue, figure: Figure, url: str | None = None) -> str:
@@ -365,6 +360,12 @@ def _script_json(value: object) -> str:
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
     return text
+
+
+@functools.cache
+def _bundle_bytes() -> bytes:
+    """:func:`vega_bundle` as UTF-8, encoded once per process."""
+    return vega_bundle().encode("utf-8")
 
 
 @functools.cache
