@@ -665,7 +665,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
-    first = "" if args.quick or repeat >= FIRST_CHART_ROUNDS else f"; first chart {FIRST_CHART_ROUNDS}"
+    first = "" if args.quick or "browser" in skip or repeat >= FIRST_CHART_ROUNDS else f"; first chart {FIRST_CHART_ROUNDS}"
     print(f"\nsummary ({time.perf_counter() - started:.0f} s, medians of {repeat}{first}):\n{report.summary()}", flush=True)
     return 0
 
