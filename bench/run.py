@@ -41,7 +41,7 @@ by about 15 % here, and with 5 rounds the ratio of two medians moved by 0.1 to
 
 Usage (from the repository root)::
 
-    python bench/run.py             # the full run: N = 1,000 / 10,000 / 50,000, 5 repetitions (about 10 minutes)
+    python bench/run.py             # the full run: N = 1,000 / 10,000 / 50,000, 5 repetitions (about 11 minutes)
     python bench/run.py --repeat 3  # fewer repetitions (first chart keeps its 11 rounds)
     python bench/run.py --quick     # the smoke run: small N, 1 repetition, under a minute
     python bench/run.py --skip load,build   # leave sections out (load, browser, build, memory)
