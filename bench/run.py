@@ -35,9 +35,9 @@ server is started once and warmed with one load; between two page loads the
 benchmark waits until the server's CPU is idle, so a script still running for
 an old page never slows the next one. "Whole home page drawn" (no target) is
 the time until the script is idle and every chart on the page has drawn.
-First chart takes at least ``FIRST_CHART_ROUNDS`` rounds: one page load varies
-by about 15 % here, and with 5 rounds the ratio of two medians moved by 0.1 to
-0.3 between runs of the same code, as much as the targets' margin.
+First chart takes at least ``FIRST_CHART_ROUNDS`` rounds: single loads of the
+bare page ranged from 1.40 s to 2.15 s here, and with 5 rounds the ratio of the
+same code ranged from 1.16x to 1.51x between runs (``bench/RESULTS.md``).
 
 Usage (from the repository root)::
 
@@ -530,13 +530,13 @@ def _convert_twice(spec: dict, scale: float) -> int:
 
 
 def bench_build(report: Report, work: Path, n: int, repeat: int) -> None:
-    from figures import exports
+    from figures import exports, images
     from figures.build import build_site
     from figures.loader import load
 
     catalogue = load(catalogue_file(work, n))
     specs = [exports.chart_spec(catalogue, figure) for figure in catalogue.figures]
-    scale = exports.PNG_SCALE
+    scale = images.PNG_SCALE
     jobs = 2
     utilisation: dict[str, list[float]] = {"floor": [], "twice": [], "ours": []}
 
@@ -665,8 +665,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
-    first = "" if args.quick or "browser" in skip or repeat >= FIRST_CHART_ROUNDS else f"; first chart {FIRST_CHART_ROUNDS}"
-    print(f"\nsummary ({time.perf_counter() - started:.0f} s, medians of {repeat}{first}):\n{report.summary()}", flush=True)
+    print(f"\nsummary ({time.perf_counter() - started:.0f} s, medians of {repeat} unless a line says otherwise):\n{report.summary()}", flush=True)
     return 0
 
 

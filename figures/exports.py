@@ -114,7 +114,6 @@ def read_csv(data: bytes) -> list[dict[str, object]]:
 
 EXPORT_WIDTH = 640
 """Plot width in pixels of exported images and the Vega-Lite JSON, so they never depend on a container."""
-PNG_SCALE = images.PNG_SCALE
 PUBLIC_URL_ENV = "FIGURES_PUBLIC_URL"
 """Environment variable holding the app's public address; the HTML page links back to the figure there."""
 
@@ -140,7 +139,7 @@ def spec_json(spec: dict) -> bytes:
 
 
 def png(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
-    """The chart as a PNG at :data:`PNG_SCALE` times its size, text and source line included."""
+    """The chart as a PNG at :data:`figures.images.PNG_SCALE` times its size, text and source line included."""
     return images.png(images.draw(chart_spec(catalogue, _need(figure, "png"))))
 
 
@@ -412,7 +411,7 @@ class Format:
 
 EXPORTERS: dict[str, Format] = {
     "csv": Format("csv", "csv", "text/csv", catalogue_csv, "CSV data", needs_figure=False),
-    "png": Format("png", "png", "image/png", png, f"PNG image ({PNG_SCALE}\u00d7)"),
+    "png": Format("png", "png", "image/png", png, f"PNG image ({images.PNG_SCALE}\u00d7)"),
     "svg": Format("svg", "svg", "image/svg+xml", svg, "SVG image"),
     "html": Format("html", "html", "text/html", html_page, "Standalone HTML page"),
     "vl.json": Format("vl.json", "vl.json", "application/json", vl_json, "Vega-Lite JSON"),

@@ -46,16 +46,13 @@ def figure_card(figure: Figure, snapshot: Snapshot, page: st.Page | None, *, quo
 
     With ``page``, the card ends with a permalink to ``?figure=<id>`` on that page.
     """
-    catalogue = snapshot.catalogue
-    summary = formatting.confidence_summary(figure)
-    notes = [c.confidence_note for c in figure.claims if c.confidence is summary]
-    why = [f"**Why {formatting.CONFIDENCE_LABELS[summary].lower()}:** {md_escape(notes[0])}"] if notes else []
+    summary, reason = _summary_and_reason(figure)
     with st.container(border=True):
         # Each element costs the browser a component before the first chart can draw, so what
         # reads as one block is sent as one: title and number, the reasons and sources, the quotes.
         st.markdown(f"#### {md_escape(figure.title)}\n\n## {md_escape(formatting.headline(figure))}")
-        badge(summary, notes[0] if notes else None)
-        st.caption("\n\n".join(why + [md_escape(line) for line in _attributions(figure, catalogue)]))
+        badge(summary, reason)
+        st.caption("\n\n".join(_reason_and_sources(figure, snapshot.catalogue, summary, reason)))
         if quotes:
             st.markdown("\n\n".join(f"> {md_escape(quote)}" for quote in dict.fromkeys(c.quote for c in figure.claims)))
         chart_with_data(figure, snapshot)
@@ -80,18 +77,27 @@ def results_list(figures: Sequence[Figure], catalogue: Catalogue) -> None:
 
 
 def _result_markdown(figure: Figure, catalogue: Catalogue) -> str:
-    summary = formatting.confidence_summary(figure)
-    notes = [c.confidence_note for c in figure.claims if c.confidence is summary]
-    label = formatting.CONFIDENCE_LABELS[summary]
+    summary, reason = _summary_and_reason(figure)
     lines = [
         f"#### {md_escape(figure.title)}",
-        f"**{md_escape(formatting.headline(figure))}** :{formatting.CONFIDENCE_COLOURS[summary]}-badge[{_BADGE_ICONS[summary]} {label}]",
+        f"**{md_escape(formatting.headline(figure))}** "
+        f":{formatting.CONFIDENCE_COLOURS[summary]}-badge[{_BADGE_ICONS[summary]} {formatting.CONFIDENCE_LABELS[summary]}]",
+        *_reason_and_sources(figure, catalogue, summary, reason),
+        f"[:material/open_in_new: {RESULT_LINK}](?figure={quote(figure.id)})",
     ]
-    if notes:
-        lines.append(f"**Why {label.lower()}:** {md_escape(notes[0])}")
-    lines.extend(md_escape(line) for line in _attributions(figure, catalogue))
-    lines.append(f"[:material/open_in_new: {RESULT_LINK}](?figure={quote(figure.id)})")
     return "\n\n".join(lines)
+
+
+def _summary_and_reason(figure: Figure) -> tuple[Confidence, str | None]:
+    """The figure's confidence and the reason the first claim at that level gives, if any."""
+    summary = formatting.confidence_summary(figure)
+    return summary, next((c.confidence_note for c in figure.claims if c.confidence is summary), None)
+
+
+def _reason_and_sources(figure: Figure, catalogue: Catalogue, summary: Confidence, reason: str | None) -> list[str]:
+    """Markdown lines of a card and a search result: why we rate it so, then who claims it and through whom."""
+    why = [f"**Why {formatting.CONFIDENCE_LABELS[summary].lower()}:** {md_escape(reason)}"] if reason is not None else []
+    return why + [md_escape(line) for line in _attributions(figure, catalogue)]
 
 
 def permalink(page: st.Page, figure: Figure) -> None:

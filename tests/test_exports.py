@@ -21,7 +21,6 @@ from figures import formatting
 from figures.exports import (
     EXPORT_WIDTH,
     EXPORTERS,
-    PNG_SCALE,
     PUBLIC_URL_ENV,
     catalogue_csv,
     chart_spec,
@@ -34,6 +33,7 @@ from figures.exports import (
     vega_bundle,
 )
 from figures.frames import CSV_COLUMNS, NUMERIC_COLUMNS
+from figures.images import PNG_SCALE
 from figures.loader import load, load_text
 from figures.model import Catalogue, Figure
 
