@@ -1,8 +1,8 @@
 """Page pieces for the Streamlit app: cards, badges, tables, notices.
 
 Every string that comes from the catalogue or the URL goes through
-:func:`md_escape` before it reaches markdown, so data can never add links,
-colours, LaTeX or HTML to the page.
+:func:`md_escape` before it reaches markdown, so data can never add links
+(written ones or autolinked addresses), colours, LaTeX or HTML to the page.
 """
 
 from __future__ import annotations
@@ -16,9 +16,13 @@ import streamlit as st
 
 from figures import formatting
 from figures.model import Catalogue, Confidence, Figure
-from figures.store import Snapshot
+from figures.store import Snapshot, display_path
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~&=^\"'])")
+WORD_JOINER = "\u2060"
+"""An invisible character that breaks no word; put inside an address, it stops the markdown renderer linking it."""
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<=www)(?=\.)|(?<=[-.\w+])(?=@)")
+"""Where GitHub-flavoured markdown would start an autolink: ``https://``, ``www.`` and ``name@host``."""
 _BADGE_ICONS = {
     Confidence.CONFIRMED: ":material/verified:",
     Confidence.REPORTED: ":material/article:",
@@ -30,9 +34,13 @@ _BADGE_ICONS = {
 def md_escape(text: object) -> str:
     """Escape text for Streamlit markdown: every markdown, directive and LaTeX character is literal.
 
-    Newlines become spaces so data cannot start a new block.
+    Newlines become spaces so data cannot start a new block. Backslash escapes
+    do not stop autolinks (Streamlit finds bare ``https://…``, ``www.…`` and
+    e-mail addresses in the text after escapes are read), so a
+    :data:`WORD_JOINER` goes before ``://``, after ``www`` and before ``@``:
+    the reader sees the same text, and no address becomes a link.
     """
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, " ".join(str(text).split())))
 
 
 def badge(confidence: Confidence, reason: str | None = None) -> None:
@@ -152,7 +160,7 @@ def problems_notice(catalogue: Catalogue) -> None:
         icon=":material/edit_note:",
     )
     with st.expander("Problems for editors"):
-        st.code("\n".join(str(p) for p in catalogue.problems), language=None, wrap_lines=True)
+        st.code("\n".join(f"{display_path(p.path)}:{p.line}: {p.message}" for p in catalogue.problems), language=None, wrap_lines=True)
 
 
 def story_header(catalogue: Catalogue, story_id: str) -> None:

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from urllib.parse import urlsplit
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +117,13 @@ class Watched:
     page: object
     errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    """The URL of every request the page made (documents, scripts, icons, fonts, data)."""
+
+    def foreign_requests(self) -> list[str]:
+        """Requests to any host but the loopback servers of the test: a reader's browser must ask no one else."""
+        return [url for url in self.requests if urlsplit(url).scheme in ("http", "https", "ws", "wss")
+                and urlsplit(url).hostname not in ("127.0.0.1", "localhost")]
 
 
 @pytest.fixture
@@ -126,6 +134,7 @@ def page(browser) -> Iterator[Watched]:
     watched = Watched(pg)
     pg.on("pageerror", lambda exc: watched.errors.append(str(exc)))
     pg.on("dialog", lambda d: (watched.dialogs.append(d.message), d.dismiss()))
+    pg.on("request", lambda request: watched.requests.append(request.url))
     yield watched
     context.close()
 

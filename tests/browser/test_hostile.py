@@ -9,10 +9,7 @@ a pass on the app means the app held, not that the detector is blind.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,9 +17,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from figures import formatting
+from figures.ui import WORD_JOINER
 from figures.loader import load
-from tests.browser.conftest import ARTIFACTS, READY, ROOT, STORY_PAGE_SIZE, Server, free_port, start_server, wait_for_app
-from tests.test_hostile import BAD_FIGURE_VALUES, BOLD, DATA_LINK, IMG, JS_LINK, LATEX, PAYLOADS, RED, RED_BACKGROUND, SCRIPT
+from tests.browser.conftest import READY, ROOT, STORY_PAGE_SIZE, free_port, start_server, wait_for_app
+from tests.test_hostile import AUTOLINK, BAD_FIGURE_VALUES, BOLD, DATA_LINK, IMG, JS_LINK, LATEX, PAYLOADS, RED, RED_BACKGROUND, SCRIPT
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +30,7 @@ PAGE_TITLE = "Figures"
 NOT_FOUND = "We could not find that figure"
 MARKDOWN_TEXT = '[data-testid="stMarkdownContainer"], [data-testid="stCaptionContainer"]'
 """Where the app's markdown and captions are drawn (charts draw their own text as SVG and are left out)."""
-FIGURE_PAGES = ["long-text", "html-img", "latex-dollars", "colour-directives", "markdown-links", "hostile-series", "hostile-competing"]
+FIGURE_PAGES = ["long-text", "html-img", "latex-dollars", "colour-directives", "markdown-links", "hostile-series", "hostile-competing", "share-across-zero"]
 
 CONTROL_SCRIPT = f'''
 import streamlit as st
@@ -42,6 +40,7 @@ st.markdown({JS_LINK + " and " + DATA_LINK!r})
 st.markdown({RED + " " + RED_BACKGROUND + " " + BOLD!r})
 st.markdown("Inline $x^2$ maths")
 st.caption({RED + " " + LATEX!r})
+st.markdown({AUTOLINK!r})
 '''
 
 INSPECT = """() => {
@@ -66,11 +65,12 @@ INSPECT = """() => {
         red_text: red.map(e => e.outerHTML.slice(0, 200)),
         bold_from_data: [...main.querySelectorAll('strong, b, em, i')].filter(e => e.textContent.trim() === 'bold').length,
         alerts: (window.__alerts || []).length,
+        links_to_data_hosts: [...document.querySelectorAll('a[href]')].filter(a => /evil\\.example/i.test(a.href)).map(a => a.href),
     };
 }"""
 ALERT_TRAP = "window.__alerts = []; for (const f of ['alert', 'confirm', 'prompt']) { window[f] = (...a) => { window.__alerts.push([f, ...a]); }; }"
 CLEAN = {"title": PAGE_TITLE, "javascript_links": 0, "data_links": 0, "onerror_images": 0, "data_scripts": 0, "katex": 0,
-         "coloured_spans": 0, "red_text": [], "bold_from_data": 0, "alerts": 0}
+         "coloured_spans": 0, "red_text": [], "bold_from_data": 0, "alerts": 0, "links_to_data_hosts": []}
 
 
 @pytest.fixture(scope="module")
@@ -85,25 +85,7 @@ def control_server(tmp_path_factory):
     """A bare Streamlit script that writes the payloads to markdown without escaping them."""
     script = tmp_path_factory.mktemp("control") / "control.py"
     script.write_text(CONTROL_SCRIPT, encoding="utf-8")
-    port = free_port()
-    log = ARTIFACTS / f"streamlit-control-{port}.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=script.parent, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )
-    srv = Server(f"http://127.0.0.1:{port}", process, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{srv.url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        srv.stop()
-        raise RuntimeError("the control script did not start")
+    srv = start_server(script=script, log_dir=script.parent)
     yield srv
     srv.stop()
 
@@ -126,6 +108,7 @@ def assert_untouched(watched, found: dict) -> None:
     assert watched.errors == [], f"JavaScript errors: {watched.errors}"
     assert found == CLEAN, {k: v for k, v in found.items() if CLEAN[k] != v}
     assert watched.page.locator('[data-testid="stException"]').count() == 0
+    assert watched.foreign_requests() == [], "the page asked another host on the reader's behalf"
 
 
 def card_text(figure_id: str) -> list[str]:
@@ -138,7 +121,7 @@ def card_text(figure_id: str) -> list[str]:
 
 def assert_literal(watched, payloads) -> str:
     """Each payload is in the text of the page's markdown (the charts, which draw text as SVG, do not count)."""
-    shown = "\n".join(watched.page.locator(MARKDOWN_TEXT).all_inner_texts())
+    shown = "\n".join(watched.page.locator(MARKDOWN_TEXT).all_inner_texts()).replace(WORD_JOINER, "")  # invisible: it stops autolinks
     missing = [p for p in payloads if p not in shown]
     assert not missing, f"not shown as literal text: {missing}"
     return shown
@@ -153,6 +136,7 @@ def test_detectors_fire_on_unescaped_markdown(control_server, page):
     assert found["red_text"], "red style detector is blind"
     assert found["data_links"] > 0, "data: link detector is blind"
     assert found["bold_from_data"] > 0, "emphasis detector is blind"
+    assert len(found["links_to_data_hosts"]) == 3, "autolink detector is blind (a URL, a www. address and an e-mail address)"
     body = page.page.inner_text("body")
     assert RED not in body and "**bold**" not in body, "unescaped directives would not show literally"
 
@@ -201,13 +185,17 @@ def test_catalogue_view_and_its_filter_options_show_hostile_text_literally(hosti
     assert_literal(page, [IMG, JS_LINK, RED, LATEX])
     for label in ("Story", "Claimant", "Topic"):
         box = pg.locator('[data-testid="stMultiSelect"]').filter(has_text=label).first
-        box.click()
-        options = pg.locator('[role="option"]')
-        options.first.wait_for(timeout=30_000)
-        texts = "\n".join(options.all_inner_texts())
-        assert IMG in texts and RED in texts, f"{label} options do not show the literal text: {texts[:300]!r}"
-        assert pg.evaluate(INSPECT) == CLEAN
-        pg.keyboard.press("Escape")
+        for typed, payload in (("onerror", IMG), ("ALERT", RED)):  # typing filters the list, which shows only its first options
+            box.click()
+            pg.keyboard.type(typed)
+            options = pg.locator('[role="option"]')
+            options.first.wait_for(timeout=30_000)
+            texts = "\n".join(options.all_inner_texts())
+            assert payload in texts, f"{label} options do not show the literal text: {texts[:300]!r}"
+            assert pg.evaluate(INSPECT) == CLEAN
+            pg.keyboard.press("Escape")
+            for _ in typed:
+                pg.keyboard.press("Backspace")
     assert page.dialogs == []
 
 
