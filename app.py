@@ -8,7 +8,9 @@ the catalogue (``?view=catalogue``) and how we rate (``?view=ratings``).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -28,7 +30,10 @@ NOT_FOUND = "We could not find that figure. It may have been renamed or removed.
 NOT_FOUND_STORY = "We could not find that story. Here is the latest one."
 MORE_STORIES = 10
 
-st.set_page_config(page_title="Figures", page_icon=":material/bar_chart:", layout="centered")
+# The icon is served by the app itself: a ":material/...:" icon makes every reader's browser
+# fetch it from a third-party font host.
+ICON = Path(__file__).with_name("assets") / "icon.png"
+st.set_page_config(page_title="Figures", page_icon=str(ICON), layout="centered")
 
 
 # -- load -------------------------------------------------------------------------------
@@ -41,6 +46,7 @@ status = _store(str(data_path(None))).status()
 if status.notice:
     st.warning(status.notice, icon=":material/report:")
 if status.snapshot is None:
+    logging.getLogger("figures.app").error("no catalogue to serve: %s", status.notice)
     st.error("No figures can be shown right now. Please try again later.")
     st.stop()
 snapshot = status.snapshot

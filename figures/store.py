@@ -9,6 +9,8 @@ editor's save never takes the page down.
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from figures.loader import load
 from figures.model import Catalogue
 from figures.search import SearchIndex
 
+LOG = logging.getLogger("figures.store")
 SETTLE_SECONDS = 0.05
 """How long a file's size and mtime must stay still before a fresh save is read."""
 
@@ -121,44 +124,71 @@ class Status:
 
 
 class CatalogueStore:
-    """Thread-safe holder of the current and last good catalogue of one file."""
+    """Thread-safe holder of the current and last good catalogue of one file.
+
+    Notices name the file as :func:`display_path` writes it, never by the
+    server's absolute path; the operator's log gets the full reason.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self.name = display_path(self.path)
         self._lock = threading.Lock()
         self._current: Snapshot | None = None
         self._last_good: Snapshot | None = None
 
     def status(self) -> Status:
-        """Return what to serve now, reloading the file if it changed."""
+        """Return what to serve now, reloading the file if it changed.
+
+        Whatever reading or checking the file raises, the app keeps serving
+        the last good catalogue (or says calmly that there is none).
+        """
         with self._lock:
             try:
                 stamp = _stable_stamp(self.path)
             except FileNotFoundError:
-                return self._fallback(f"The catalogue file {self.path} is missing")
+                return self._fallback(f"The catalogue file {self.name} is missing", log=f"{self.path} is missing")
             except OSError as err:
-                return self._fallback(f"The catalogue file {self.path} cannot be read ({err.strerror or err})")
+                return self._fallback(f"The catalogue file {self.name} cannot be read ({err.strerror or 'error'})", log=f"{self.path}: {err}")
             if self._current is None or self._current.stamp != stamp:
                 try:
                     catalogue = load(self.path)
                 except OSError as err:
-                    return self._fallback(f"The catalogue file {self.path} cannot be read ({err.strerror or err})")
+                    return self._fallback(f"The catalogue file {self.name} cannot be read ({err.strerror or 'error'})", log=f"{self.path}: {err}")
+                except Exception:  # a bug in the loader must not take every page down
+                    LOG.exception("checking %s raised; serving the last good catalogue", self.path)
+                    return self._fallback(f"The catalogue file {self.name} could not be checked (an internal error, logged for the operator)")
                 if _stable_stamp_or_none(self.path) != stamp:
-                    return self._fallback(f"The catalogue file {self.path} changed while it was read")
+                    return self._fallback(f"The catalogue file {self.name} changed while it was read")
                 self._current = Snapshot(catalogue, stamp)
                 if catalogue.figures or not catalogue.problems:
                     self._last_good = self._current
             current = self._current
             if not current.catalogue.figures and current.catalogue.problems:
-                return self._fallback(f"The catalogue file {self.path} is broken ({len(current.catalogue.problems)} problem(s))", current)
+                return self._fallback(f"The catalogue file {self.name} is broken ({len(current.catalogue.problems)} problem(s))", current)
             return Status(current)
 
-    def _fallback(self, reason: str, broken: Snapshot | None = None) -> Status:
+    def _fallback(self, reason: str, broken: Snapshot | None = None, log: str | None = None) -> Status:
+        if log:
+            LOG.warning("%s", log)
         good = self._last_good
         if good is None:
             return Status(broken, f"{reason}; there is no earlier version to show.")
         when = time.strftime("%H:%M:%S", time.localtime(good.loaded_at))
         return Status(good, f"{reason}; showing the last good version, loaded at {when}.")
+
+
+def display_path(path: str | Path) -> str:
+    """How a catalogue file is named to readers and editors: relative to the working folder when inside it, else its name.
+
+    The server's absolute paths never reach a page.
+    """
+    path = Path(path)
+    try:
+        relative = Path(os.path.relpath(path.resolve(), Path.cwd().resolve()))
+    except (OSError, ValueError):
+        return path.name
+    return path.name if relative.parts[:1] == ("..",) or relative.is_absolute() else relative.as_posix()
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -134,3 +134,31 @@ def run_app(monkeypatch: pytest.MonkeyPatch, data: Path, **params: str):
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def _nodes(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _nodes(child)
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def all_text(at) -> str:
+    """Every string of every element and block an AppTest run sent (bodies, labels, help, code, chart specs)."""
+    from google.protobuf.json_format import MessageToDict
+
+    out = []
+    for node in _nodes(at._tree):
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.extend(_strings(MessageToDict(proto)))
+    return "\n".join(out)

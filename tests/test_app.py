@@ -177,7 +177,9 @@ def test_broken_catalogue_still_shows_valid_figures_and_lists_problems(monkeypat
     at = run_app(monkeypatch, data=broken)
     assert any("problem(s) in the catalogue file" in w.value for w in at.warning)
     problems = "\n".join(c.value for c in at.code)
-    assert f"{broken}:" in problems and "did you mean 'qualifier'" in problems
+    line = text.split("\n").index(next(ln for ln in text.split("\n") if "qualifer:" in ln)) + 1
+    assert f"broken.yaml:{line}: unknown field 'qualifer'" in problems and "did you mean 'qualifier'" in problems
+    assert str(tmp_path) not in conftest.all_text(at), "a page shows the server's absolute path"
     assert len(specs(at)) == 3
     assert CATALOGUE.figures[0].title in texts(at)
     broken_figure, next_figure = CATALOGUE.figures[5], CATALOGUE.figures[6]  # the sixth figure has the typo

@@ -11,7 +11,7 @@ import pytest
 
 from figures import charts
 from figures.loader import load
-from figures.store import CatalogueStore, Snapshot
+from figures.store import CatalogueStore, Snapshot, display_path
 
 DATA = Path(__file__).parents[1] / "data" / "figures.yaml"
 
@@ -62,6 +62,56 @@ def test_broken_file_serves_last_good_version_and_says_it_is_broken(catalogue_fi
     status = store.status()
     assert status.snapshot is good
     assert "is broken" in status.notice
+
+
+@pytest.mark.parametrize("fault", ["missing", "unreadable", "broken"])
+def test_notices_name_the_file_but_never_the_servers_absolute_path(catalogue_file, fault):
+    store = CatalogueStore(catalogue_file)
+    store.status()
+    if fault == "missing":
+        catalogue_file.unlink()
+    elif fault == "unreadable":
+        catalogue_file.unlink()
+        catalogue_file.mkdir()  # a folder where the file was: reading it is an OSError
+    else:
+        _touch(catalogue_file, "sources: [\n", 3_000_000_000)
+    notice = store.status().notice
+    assert "figures.yaml" in notice
+    assert str(catalogue_file.parent) not in notice, notice
+
+
+@pytest.mark.parametrize(("inside", "shown"), [(True, "data/figures.yaml"), (False, "figures.yaml")])
+def test_display_path_is_relative_inside_the_working_folder_and_the_bare_name_outside(tmp_path, monkeypatch, inside, shown):
+    (tmp_path / "data").mkdir()
+    path = tmp_path / "data" / "figures.yaml"
+    monkeypatch.chdir(tmp_path if inside else tmp_path / "data" / ".." / "..")
+    assert display_path(path) == shown
+
+
+RAISED_ON_E986850 = {
+    "bracketed host": ("    url: https://example.org/x", "    url: http://[cnn.com]/x"),
+    "full-width slash in the host": ("    url: https://example.org/x", "    url: http://cnn.com\uff0fx/y"),
+    "401 digits": ("      - value: 23825", "      - value: " + "9" * 401),
+    "5,000 digits": ("      - value: 23825", "      - value: " + "9" * 5000),
+    "an undefined pint unit inside a product": ("    unit: vehicle", '    unit: "degC / dB"'),
+}
+"""Inputs that made the loader itself raise (and every page of the app go down) at e986850."""
+
+
+@pytest.mark.parametrize(("old", "new"), list(RAISED_ON_E986850.values()), ids=list(RAISED_ON_E986850))
+def test_an_input_that_once_made_the_loader_raise_serves_the_valid_rest(tmp_path, old, new):
+    text = DATA.read_text(encoding="utf-8")
+    if "url:" in old:  # give the first source a link to break
+        text = text.replace("    kind: news report\n", "    kind: news report\n" + old + "\n", 1)
+    assert text.count(old + "\n") >= 1, old
+    path = tmp_path / "figures.yaml"
+    path.write_text(text.replace(old + "\n", new + "\n", 1), encoding="utf-8")
+    status = CatalogueStore(path).status()
+    assert status.snapshot is not None and status.notice is None
+    catalogue = status.snapshot.catalogue
+    assert catalogue.problems, "the bad input was accepted"
+    assert all(p.line > 1 for p in catalogue.problems), [str(p) for p in catalogue.problems]
+    assert len(catalogue.figures) >= 9, "more than the entry holding the bad input was dropped"
 
 
 def test_truncated_file_is_never_served_as_complete(catalogue_file):
