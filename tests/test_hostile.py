@@ -4,8 +4,11 @@
 and whose every kind of text field (titles, quotes, claimants, confidence
 notes, story title and note, source names) holds HTML, ``javascript:`` and
 ``data:`` links, Streamlit colour directives, dollar signs, markdown emphasis,
-strings at the loader's length limits, right-to-left and zero-width
-characters, and spreadsheet formulas. The app must show each as its literal
+strings at the loader's length limits, bare web and e-mail addresses (which
+markdown would autolink), right-to-left marks and scripts, zero-width
+characters, and spreadsheet formulas (plain, and behind spaces or in
+full-width forms). What the checker refuses instead (noncharacters, bidi
+overrides, impossible numbers and units) is in ``tests/refused.yaml``. The app must show each as its literal
 text; the CSV must neutralise every formula and keep every number.
 
 The browser half of these checks is in ``tests/browser/test_hostile.py``.
@@ -41,18 +44,22 @@ RED = ":red[ALERT]"
 RED_BACKGROUND = ":red-background[x]"
 LATEX = "$4bn to $5bn"
 BOLD = "**bold**"
-RLO = "RLO\u202egnp.exe"
+AUTOLINK = "see https://evil.example/phish www.evil.example ceo@evil.example"
 ZERO_WIDTH = "zero\u200bwidth"
 PAYLOADS = {
     "img": IMG, "script": SCRIPT, "javascript-link": JS_LINK, "data-link": DATA_LINK, "red": RED,
-    "red-background": RED_BACKGROUND, "latex": LATEX, "bold": BOLD, "rlo": RLO, "zero-width": ZERO_WIDTH,
+    "red-background": RED_BACKGROUND, "latex": LATEX, "bold": BOLD, "autolink": AUTOLINK, "zero-width": ZERO_WIDTH,
 }
 """Markup payloads; each is in every kind of text field of tests/hostile.yaml."""
 
-FORMULAS = {"eq": "=cmd|' /C calc'!A0", "plus": "+1+1", "minus": "-1+1", "at": "@SUM(A1)", "tab": "\t=1", "cr": "\r=1"}
-"""OWASP's CSV injection payloads; figure ``formula-<key>`` holds its payload in every free-text field."""
+FORMULAS = {
+    "eq": "=cmd|' /C calc'!A0", "plus": "+1+1", "minus": "-1+1", "at": "@SUM(A1)", "tab": "\t=1", "cr": "\r=1",
+    "space": " =1+1", "nbsp": "\u00a0=1+1", "fullwidth": "\uff1d1+1", "ideographic": "\u3000@SUM(A1)",
+}
+"""OWASP's CSV injection payloads, and the same behind whitespace or in full-width forms (spreadsheets run those too);
+figure ``formula-<key>`` holds its payload in every free-text field."""
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 FREE_TEXT_COLUMNS = ("figure_title", "story_title", "topic", "tags", "claimant", "source_name", "quote", "confidence_note")
 """CSV columns an editor writes freely (the others are slugs, enums, dates, units or links the loader checks)."""
 
@@ -68,7 +75,7 @@ def test_hostile_catalogue_is_valid_for_the_checker():
     result = CliRunner().invoke(cli, ["check", str(HOSTILE)])
     assert result.exit_code == 0, result.output
     assert CATALOGUE.ok and not CATALOGUE.problems
-    assert len(CATALOGUE.figures) == 14
+    assert len(CATALOGUE.figures) == 20
 
 
 def _fields(catalogue) -> dict[str, list[str]]:
@@ -126,8 +133,8 @@ def unescaped_specials(escaped: str) -> list[str]:
 
 
 def unescape(escaped: str) -> str:
-    """What a markdown renderer shows for backslash-escaped text: the escapes removed."""
-    return re.sub(r"\\(.)", r"\1", escaped)
+    """What a markdown renderer shows for backslash-escaped text: the escapes removed (and the invisible joiners that stop autolinks)."""
+    return re.sub(r"\\(.)", r"\1", escaped).replace(ui.WORD_JOINER, "")
 
 
 ESCAPE_TABLE = [
@@ -147,36 +154,26 @@ def test_md_escape_escapes_every_special_character_and_loses_nothing(payload):
     assert unescape(escaped) == " ".join(payload.split()), "escaping must show the text, not change it"
 
 
+GFM_AUTOLINKS = (re.compile(r"(https?://|www(?=\.))([-.\w]+)", re.I), re.compile(r"([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)"))
+"""The patterns Streamlit's markdown (mdast-util-gfm-autolink-literal) links in text after backslash escapes are read."""
+
+
+@pytest.mark.parametrize("payload", [AUTOLINK, "HTTPS://EVIL.EXAMPLE", "http://x.y", "xmpp:a@b.c", "mailto:a@b.c", "awww.evil.example", "a.b+c@d-e.f.g"])
+def test_md_escape_leaves_no_address_that_markdown_would_autolink(payload):
+    assert any(p.search(payload) for p in GFM_AUTOLINKS), "the pattern does not see the raw payload"
+    shown = re.sub(r"\\(.)", r"\1", ui.md_escape(payload))
+    assert not any(p.search(shown) for p in GFM_AUTOLINKS), shown
+    assert shown.replace(ui.WORD_JOINER, "") == payload, "the reader must see the same text"
+
+
 # -- the app through AppTest ---------------------------------------------------------------
 
 def run_app(monkeypatch, data: Path = HOSTILE, **params: str) -> AppTest:
     return conftest.run_app(monkeypatch, data, **params)
 
 
-def _nodes(node):
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _nodes(child)
-
-
-def _strings(value) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    return []
-
-
-def all_text(at: AppTest) -> str:
-    """Every string of every element and block the script sent (bodies, labels, help, code, chart specs)."""
-    out = []
-    for node in _nodes(at._tree):
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            out.extend(_strings(MessageToDict(proto)))
-    return "\n".join(out)
+_nodes = conftest._nodes
+all_text = conftest.all_text
 
 
 def markdown_strings(at: AppTest) -> list[str]:
@@ -380,7 +377,8 @@ def test_no_text_cell_of_the_hostile_csv_starts_like_a_formula(hostile_csv):
     text_columns = [c for c in frames.CSV_COLUMNS if c not in frames.NUMERIC_COLUMNS]
     for row in rows:
         for column in text_columns:
-            assert not row[column].startswith(FORMULA_START), f"{column} of {row['figure_id']} runs as a formula: {row[column]!r}"
+            cell = row[column].lstrip()  # a spreadsheet skips leading whitespace (a no-break space too) before a formula
+            assert not cell.startswith(FORMULA_START), f"{column} of {row['figure_id']} runs as a formula: {row[column]!r}"
 
 
 @pytest.mark.parametrize("key", list(FORMULAS))
@@ -514,7 +512,7 @@ def test_streamlit_config_hides_error_details_and_the_developer_toolbar_from_rea
     import tomllib
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["client"]["showErrorDetails"] is False
+    assert config["client"]["showErrorDetails"] == "none", "Streamlit 1.67 reads the legacy false as 'stacktrace'"
     assert config["client"]["toolbarMode"] == "viewer"
     assert config.get("server", {}).get("runOnSave", False) is False
     assert config.get("browser", {}).get("gatherUsageStats", True) is False

@@ -14,10 +14,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from urllib.parse import urlsplit
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 

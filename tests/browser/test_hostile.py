@@ -17,8 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from figures import formatting
-from figures.ui import WORD_JOINER
 from figures.loader import load
+from figures.ui import WORD_JOINER
 from tests.browser.conftest import READY, ROOT, STORY_PAGE_SIZE, free_port, start_server, wait_for_app
 from tests.test_hostile import AUTOLINK, BAD_FIGURE_VALUES, BOLD, DATA_LINK, IMG, JS_LINK, LATEX, PAYLOADS, RED, RED_BACKGROUND, SCRIPT
 
