@@ -1,7 +1,9 @@
 """The real catalogue, data/figures.yaml, against the article it comes from.
 
-The article lives outside the repository, at ../shared/seed-article.txt. If it
-is missing these tests fail: the catalogue cannot be checked against its source.
+The article is archived in the repository beside the catalogue, at
+data/texts/russia-taliban-us-weapons.txt (the words as published), so a fresh
+clone checks the catalogue against its source with nothing beside it. If it is
+missing these tests fail: the catalogue cannot be checked against its source.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from figures.loader import load
 from figures.model import Confidence, PartialDate, Qualifier
 from figures.reader import YMap, YSeq, read_file
 
-ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed-article.txt"
+ARTICLE = Path(__file__).resolve().parents[1] / "data" / "texts" / "russia-taliban-us-weapons.txt"
 
 DATE_PARTS = {2021, 2022, 2023, 25}
 """Numbers written in digits in the article that are parts of dates, not claims:
