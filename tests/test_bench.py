@@ -14,6 +14,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from figures import formatting
 from figures.loader import load_text
 
@@ -47,6 +49,7 @@ def test_generated_catalogue_is_valid_deterministic_and_mixed():
     assert re.search(r"^        via: \[", text, re.M) and re.search(r"^        via:\n          - ", text, re.M)
 
 
+@pytest.mark.browser  # its first-chart rows drive Chromium
 def test_quick_benchmark_completes_and_prints_every_ratio():
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick"], cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, f"bench/run.py --quick failed:\n{done.stdout[-3000:]}\n{done.stderr[-5000:]}"
