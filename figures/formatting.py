@@ -7,10 +7,16 @@ escape it (see :func:`figures.ui.md_escape`); nothing here adds markup.
 from __future__ import annotations
 
 import html
+import math
 from urllib.parse import quote
 
 from figures.model import Catalogue, Claim, Confidence, Figure, Qualifier, Source
-from figures.units import CURRENCY_SYMBOLS, unit_info
+from figures.units import CURRENCY_SYMBOLS, UnitInfo, unit_info
+
+MINUS = "\u2212"
+"""The minus sign every negative number and every fall is written with (``−3.2%``, ``−87%``), as the axes write it."""
+SIGNIFICANT = 2
+"""Significant digits kept for a number too small for its usual decimals, so no non-zero value reads as zero."""
 
 QUALIFIER_WORDS = {
     Qualifier.EXACT: "",
@@ -78,9 +84,9 @@ def number(value: float, unit: str, compact: bool = True) -> str:
         code = info.name
         symbol = CURRENCY_SYMBOLS.get(code)
         digits = _compact(abs(value)) if compact else _plain(abs(value))
-        sign = "-" if value < 0 else ""
+        sign = MINUS if value < 0 else ""
         return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {code}"
-    if info.name == "percent":
+    if is_share(info):
         return f"{_plain(value)}%"
     return f"{_plain(value)} {_unit_word(info.name, value)}"
 
@@ -88,9 +94,59 @@ def number(value: float, unit: str, compact: bool = True) -> str:
 def bare(value: float, unit: str) -> str:
     """A number with its currency symbol or percent sign but no count noun: ``$7bn``, ``900``."""
     info = unit_info(unit)
-    if info.is_currency or info.name == "percent":
+    if info.is_currency or is_share(info):
         return number(value, unit)
     return _plain(value)
+
+
+def is_share(unit: str | UnitInfo) -> bool:
+    """True when the unit is a share of a whole: percent, and nothing else.
+
+    A share is written with ``%``, drawn against the whole hundred and changes
+    by points. Other dimensionless units (count, radian, decibel) are not shares.
+
+    Parameters
+    ----------
+    unit : str or UnitInfo
+        A unit string of the catalogue, or what :func:`figures.units.unit_info` says of it.
+    """
+    info = unit if isinstance(unit, UnitInfo) else unit_info(unit)
+    return info.name == "percent"
+
+
+def change(start: float, end: float, unit: str) -> str | None:
+    """How a value moved from ``start`` to ``end``, as headlines and charts write it: ``−87%``, ``up 5.5 points``.
+
+    A share moves by percentage points (``up 5.5 points``, ``down 1 point``,
+    ``no change``), never by a percentage of itself. Any other unit moves by a
+    percentage of the start (``+60%``, ``−87%``), which means something only
+    from a positive start to an end that is not negative: from zero, from a
+    negative start or across zero there is no change to write, and the two
+    values speak for themselves. Computed from the exact values, then rounded
+    like every number here (whole percents, or enough digits not to read zero).
+
+    Parameters
+    ----------
+    start, end : float
+        The first and the last value, in ``unit``.
+    unit : str
+        The figure's unit string.
+
+    Returns
+    -------
+    str or None
+        The change in words, or None where no change can honestly be written.
+    """
+    if is_share(unit):
+        points = end - start
+        if not points:
+            return "no change"
+        size = _plain(abs(points))
+        return f"{'up' if points > 0 else 'down'} {size} {'point' if size == '1' else 'points'}"
+    if not (start > 0 and end >= 0):
+        return None
+    pct = (end - start) / start * 100
+    return f"{MINUS if pct < 0 else '+'}{_rounded(abs(pct), 0, grouped=False)}%"
 
 
 def claim_value(claim: Claim, unit: str) -> str:
@@ -113,12 +169,9 @@ def headline(figure: Figure) -> str:
         text = claim_value(claims[-1] if len(claims) == 1 else claims[0], figure.unit)
         return text if len(claims) == 1 else f"{text} (and {len(claims) - 1} other estimate{'s' if len(claims) > 2 else ''})"
     first, last = claims[0], claims[-1]
-    start, end = first.central, last.central
-    change = ""
-    if start:
-        pct = (end - start) / start * 100
-        change = f" ({'−' if pct < 0 else '+'}{abs(pct):.0f}%)"
-    return f"{_hedged(first, figure.unit, bare_number=True)} → {_hedged(last, figure.unit)}{change}"
+    moved = change(first.central, last.central, figure.unit)
+    tail = f" ({moved})" if moved else ""
+    return f"{_hedged(first, figure.unit, bare_number=True)} → {_hedged(last, figure.unit)}{tail}"
 
 
 def _hedged(claim: Claim, unit: str, bare_number: bool = False) -> str:
@@ -189,9 +242,25 @@ def confidence_summary(figure: Figure) -> Confidence:
 
 
 def _plain(value: float) -> str:
+    """``23,825``, ``2.5``, ``−3.2``: two decimals at most, more only where two would lose every digit (``0.004``)."""
+    sign = MINUS if value < 0 else ""
     if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return f"{sign}{int(abs(value)):,}"
+    return sign + _rounded(abs(value), 2)
+
+
+def _rounded(magnitude: float, decimals: int, grouped: bool = True) -> str:
+    """A non-negative number to ``decimals`` places, trailing zeros dropped.
+
+    A number smaller than the last place (0.004 or 0.006 to two places) would
+    lose every digit it has, reading ``0`` or ``0.01``: it keeps
+    :data:`SIGNIFICANT` significant digits instead (``0.004``, ``0.006``).
+    """
+    places = decimals
+    if 0 < magnitude < 10 ** -decimals:
+        places = SIGNIFICANT - 1 - math.floor(math.log10(magnitude))
+    text = f"{magnitude:{',' if grouped else ''}.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _compact(value: float) -> str:
