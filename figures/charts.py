@@ -311,8 +311,9 @@ def _series_chart(figure: Figure, catalogue: Catalogue, width: int | None) -> al
     claims = _by_date(figure.claims)
     records = [_series_record(c, figure.unit) for c in claims]
     top = max(max(r["high"] if r["high"] is not None else r["value"] for r in records), 0) * SERIES_HEADROOM or 1
+    floor = _series_floor(records)
     _place_series_labels(records, top)
-    change = _change(claims[0], claims[-1])
+    change = _change(claims[0], claims[-1], figure.unit)
     records[-1]["change"] = change or ""
     fit = None if width else _SeriesFit.of(claims, records, top, bool(change))
     if fit is None:
@@ -322,7 +323,7 @@ def _series_chart(figure: Figure, catalogue: Catalogue, width: int | None) -> al
     # Dates travel as epoch milliseconds on a linear scale: Streamlit's Arrow transport does not
     # keep Vega's temporal parsing, and the axis labels are written out per claim anyway.
     x = alt.X(field="date", type="quantitative", title=None, axis=axis, scale=alt.Scale(type="linear", nice=False, zero=False, domain=domain))
-    y_scale = alt.Scale(domain=[min(0, *(r["value"] for r in records)), top], nice=True, zero=True)
+    y_scale = alt.Scale(domain=[floor, top], nice=True, zero=True)
     y_axis = _value_axis(units.unit_info(figure.unit), flush=False)
 
     def y(field: str) -> alt.Y:
@@ -361,13 +362,20 @@ def _series_labels(records: list[dict], x: alt.X, y, changed: bool) -> list[alt.
     return layers
 
 
+def _series_floor(records: list[dict]) -> float:
+    """The bottom of a series' value axis: zero, or the lowest value or range end below it."""
+    return min(0, *(r["value"] if r["low"] is None else min(r["low"], r["value"]) for r in records))
+
+
 def _place_series_labels(records: list[dict], top: float) -> None:
-    """Above a peak, below a dip (unless that would run into the axis); ranges label their end, not their middle."""
+    """Above a peak, below a dip (unless that would run into the bottom of the axis); ranges label their end, not their middle."""
     values = [r["value"] for r in records]
+    floor = _series_floor(records)
     for i, record in enumerate(records):
         neighbours = values[max(i - 1, 0):i] + values[i + 1:i + 2]
         bottom = record["value"] if record["low"] is None else record["low"]
-        record["above"] = record["value"] >= sum(neighbours) / len(neighbours) or bottom / top * SERIES_HEIGHT < LABEL_SIZE + 20
+        near_floor = (bottom - floor) / (top - floor) * SERIES_HEIGHT < LABEL_SIZE + 20
+        record["above"] = record["value"] >= sum(neighbours) / len(neighbours) or near_floor
         ends = (record["high"], record["low"]) if record["low"] is not None else (record["value"], record["value"])
         record["label_y"] = ends[0] if record["above"] else ends[1]
 
@@ -429,7 +437,7 @@ class _SeriesFit:
         first, last = _date_span(claims)
         left = _text_px(records[0]["label"], LABEL_SIZE, bold=True) + 16
         right = max(_text_px(records[-1]["label"], LABEL_SIZE, bold=True), _text_px(records[-1]["change"], LABEL_SIZE, bold=True)) + 16
-        y_domain = _nice_domain(min(0, *(r["value"] for r in records)), top)
+        y_domain = _nice_domain(_series_floor(records), top)
         fit = cls(first, last, left, right, math.ceil(max(left, right) / SIDE_ROOM), y_domain, changed)
         return replace(fit, places=(fit._narrow_place(records, 0), fit._narrow_place(records, len(records) - 1)),
                        middles=tuple(fit._middle_align(r) for r in records[1:-1]), long_dates=fit._long_dates_from(claims))
@@ -667,7 +675,7 @@ def _rows_chart(rows: list[dict], unit: str, width: int | None, title: str, subt
     step, label_bottom, glyph_centre = _row_geometry(name_lines)
     y = alt.Y(field="row", type="nominal", axis=None, sort=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
     layers = _glyph_layers(rows, x, y, glyph_centre - step / 2)
-    if info.name == "percent" and hi == 100:
+    if formatting.is_share(info) and hi == 100:
         whole = [{**r, "start": 0, "end": 100} for r in rows]
         layers.insert(0, _layer(whole).mark_bar(size=BAR_SIZE, color=FAINT, yOffset=glyph_centre - step / 2).encode(x=x("start"), x2=alt.X2(field="end"), y=y))
     layers += _row_text_layers(rows, y, step, label_bottom, width, named)
@@ -738,7 +746,7 @@ def _domain(rows: list[dict], info: units.UnitInfo) -> tuple[float, float, float
     lo = min([0.0, *ends])
     top = max([0.0, *ends])
     open_ended = any(r["qualifier"] in _OPEN_ENDED for r in rows)
-    if info.name == "percent" and 0 < top < 100:
+    if formatting.is_share(info) and 0 < top < 100:
         hi = 100.0
     else:
         hi = top * (OPEN_END_STRETCH if open_ended else CLOSED_HEADROOM)
@@ -967,15 +975,21 @@ def _value_axis(info: units.UnitInfo, flush: bool = True) -> alt.Axis:
 
 
 def _value_labels_px(info: units.UnitInfo, lo: float, hi: float) -> float:
-    """About how wide the widest tick label of a value axis from ``lo`` to ``hi`` is (a little generously)."""
+    """About how wide the widest tick label of a value axis from ``lo`` to ``hi`` is (a little generously).
+
+    Small values get as many decimals as the finest tick step of about five ticks needs (``0.002%``).
+    """
+    step = (hi - lo) / 5
+    places = max(1, -math.floor(math.log10(step))) if step > 0 else 1
+
     def label(value: float) -> str:
-        sign = "−" if value < 0 else ""
+        sign = formatting.MINUS if value < 0 else ""
         if info.is_currency and abs(value) >= 1_000_000:
             digits = "000bn"
         else:
-            digits = f"{abs(value):,.0f}" + (".5" if abs(value) < 10 else "")
+            digits = f"{abs(value):,.0f}" + ("." + "5" * places if abs(value) < 10 else "")
         symbol = formatting.CURRENCY_SYMBOLS.get(info.name, "") if info.is_currency else ""
-        suffix = "%" if info.name == "percent" else "" if symbol or not info.is_currency else f" {info.name}"
+        suffix = "%" if formatting.is_share(info) else "" if symbol or not info.is_currency else f" {info.name}"
         return sign + symbol + digits + suffix
     return max(_text_px(label(v), 11) for v in (lo, hi))
 
@@ -988,7 +1002,7 @@ def _label_expr(info: units.UnitInfo) -> str:
         compact = "replace(replace(replace(format(datum.value, '.3~s'), 'G', 'bn'), 'M', 'm'), 'T', 'tn')"
         digits = f"(abs(datum.value) < 1000000 ? {plain} : {compact})"
         return f"'{symbol}' + {digits}" if symbol else f"{digits} + ' {info.name}'"
-    if info.name == "percent":
+    if formatting.is_share(info):
         return f"{plain} + '%'"
     return plain
 
@@ -1041,12 +1055,9 @@ def _claim_sentence(claim: Claim, unit: str, catalogue: Catalogue) -> str:
     return f"{formatting.claim_value(claim, unit)} as of {claim.as_of.label}, {who[0].lower()}{who[1:]}"
 
 
-def _change(first: Claim, last: Claim) -> str | None:
-    """``−87%`` from the first claim's value to the last's; None when it starts at zero."""
-    if not first.central:
-        return None
-    pct = (last.central - first.central) / first.central * 100
-    return f"{'−' if pct < 0 else '+'}{abs(pct):.0f}%"
+def _change(first: Claim, last: Claim, unit: str) -> str | None:
+    """The change from the first claim to the last as :func:`formatting.change` writes it (``−87%``, ``up 5.5 points``), or None."""
+    return formatting.change(first.central, last.central, unit)
 
 
 def _scale_note(info: units.UnitInfo) -> str:
@@ -1054,7 +1065,9 @@ def _scale_note(info: units.UnitInfo) -> str:
         return f"In {info.name}; other currencies are never drawn on this axis"
     if info.is_count:
         return {"[person]": "People", "[event]": "Events"}.get(info.dimension, "Counts") + ", on one scale"
-    return f"In {formatting.number(2, info.canonical).split(' ', 1)[-1]}" if info.name != "percent" else "In percent"
+    if formatting.is_share(info.canonical):
+        return "In percent"
+    return f"In {formatting.number(2, info.canonical).split(' ', 1)[-1]}"
 
 
 def _foot_text(pairs: list[tuple[Figure, list[Claim]]], catalogue: Catalogue) -> str:

@@ -645,3 +645,100 @@ def test_text_wraps_the_same_when_words_are_measured_once_as_when_each_line_is_m
             assert all(charts._text_px(line, size, bold) <= px for line in lines)
             for line, following in zip(lines, lines[1:], strict=False):  # greedy: the next word did not fit
                 assert charts._text_px(f"{line} {following.split()[0]}", size, bold) > px
+
+
+# -- numbers that mislead (issue 11) ---------------------------------------------------------------
+
+def series(unit: str, *claims: float | dict) -> tuple:
+    """A catalogue holding one series in ``unit``, a claim a year from 2020: a value, or a dict of claim fields."""
+    rows = [{"as_of": f"{2020 + i}-01", "claimant": "A", "source": "times", **(c if isinstance(c, dict) else {"value": c})}
+            for i, c in enumerate(claims)]
+    cat = catalogue(figure_yaml("moving", unit, rows))
+    return cat.figures[0], cat
+
+
+def change_labels(spec: dict) -> list[str]:
+    return [row["change"] for lay in layers(spec, "text") if field(lay, "text") == "change" for row in values(lay)]
+
+
+def subtitle_texts(spec: dict) -> set[str]:
+    """The subtitle at every width: Vega-Lite's subtitle at a fixed width, a text mark above the plot when filling a container."""
+    if "subtitle" in spec["title"]:
+        return {joined(spec["title"]["subtitle"])}
+    (mark,) = [lay["mark"] for lay in layers(spec, "text") if lay["mark"].get("baseline") == "bottom" and "text" in lay["mark"]]
+    return {joined(lines) for lines in every_width(mark["text"])}
+
+
+@pytest.mark.parametrize("width", [640, None])
+@pytest.mark.parametrize(
+    ("unit", "claims", "labels", "change"),
+    [
+        ("percent", (-2.1, 3.4), ["−2.1%", "3.4%"], "up 5.5 points"),  # once "(−262%)"
+        ("percent", (3.4, -2.1), ["3.4%", "−2.1%"], "down 5.5 points"),
+        ("percent", (70, 60), ["70%", "60%"], "down 10 points"),  # a share moves by points, never by a percentage of itself
+        ("percent", (0.004, 0.01), ["0.004%", "0.01%"], "up 0.006 points"),  # once "0% → 0.01% (+100%)"
+        ("vehicle", (0, 8), ["0 vehicles", "8 vehicles"], None),
+        ("vehicle", (-5, 3), ["−5 vehicles", "3 vehicles"], None),
+        ("vehicle", (-8, -5), ["−8 vehicles", "−5 vehicles"], None),
+        ("vehicle", (5, -3), ["5 vehicles", "−3 vehicles"], None),
+        ("tonne", (0.0004, 0.0012), ["0.0004 metric tons", "0.0012 metric tons"], "+200%"),
+        ("missile", (900, 119), ["900 missiles", "119 missiles"], "−87%"),
+    ],
+)
+def test_a_series_labels_and_describes_its_change_only_where_it_means_something(unit, claims, labels, change, width):
+    figure, cat = series(unit, *claims)
+    spec = spec_of(charts.figure_chart(figure, cat, width=width))
+
+    assert drawn_labels(spec) == labels
+    assert change_labels(spec) == ([change] if change else [])
+    described = "Change from first to last"
+    assert (f"{described}: {change}." in spec["description"]) if change else (described not in spec["description"])
+    headline = formatting.headline(figure)
+    assert headline.endswith(f" ({change})" if change else labels[-1])
+    assert all(text.startswith(headline + " · ") for text in subtitle_texts(spec))
+    words = " ".join([spec["description"], *subtitle_texts(spec), *change_labels(spec)])
+    if unit == "percent":
+        assert not re.search(r"[+−-]\d[\d.,]*%\)?(?!\S)", words.replace(labels[0], "").replace(labels[1], ""))
+    assert not re.search(r"(?<![\d.])0(%| vehicles| metric tons)", " ".join(drawn_labels(spec)).replace("0 vehicles", "", claims[0] == 0))
+
+
+@pytest.mark.parametrize("width", [640, None])
+@pytest.mark.parametrize(
+    "claims",
+    [
+        (-2.1, 3.4),
+        ({"low": -3, "high": -1, "qualifier": "range"}, 2),  # the range runs below its own middle: once cut off at -2
+        (4, {"low": -6, "high": 1, "qualifier": "range"}),
+    ],
+)
+def test_a_series_below_zero_keeps_every_value_and_range_end_inside_its_value_axis(claims, width):
+    figure, cat = series("vehicle", *claims)
+    spec = spec_of(charts.figure_chart(figure, cat, width=width))
+    lowest = min(v for c in figure.claims for v in (c.central, c.low) if v is not None)
+
+    domains = {tuple(lay["encoding"]["y"]["scale"]["domain"]) for lay in layers(spec) if "scale" in lay.get("encoding", {}).get("y", {})}
+    assert domains and all(low <= lowest and high > 0 for low, high in domains)
+
+
+def test_a_dip_below_zero_is_labelled_under_its_point_when_the_axis_has_room_below_it():
+    """Labels go under a dip unless they would run into the bottom of the axis, which is not zero when values are negative."""
+    figure, cat = series("vehicle", -10, -6, 0)
+    spec = spec_of(charts.figure_chart(figure, cat, width=640))
+
+    (middle,) = [lay for lay in layers(spec, "text") if field(lay, "y") == "label_y"]
+    assert [row["label"] for row in values(middle)] == ["−6 vehicles"]
+    assert middle["mark"]["baseline"] == "top" and middle["mark"]["dy"] > 0
+
+
+def test_a_series_of_tiny_shares_keeps_room_for_its_finest_tick_labels():
+    """Ticks of 0.004% → 0.01% read 0.002% to 0.012% (never 0%): the container's width is taken less their room."""
+    figure, cat = series("percent", 0.004, 0.01)
+    spec = spec_of(charts.figure_chart(figure, cat))
+    drawn = vlc.vegalite_to_svg({**spec, "width": 600})
+    ticks = [t for t in re.findall(r">([^<>]+)<", drawn) if t.endswith("%") and " " not in t]
+    assert "0.012%" in ticks and "0.002%" in ticks
+
+    (param,) = [p for p in spec["params"] if p["name"] == charts.TEXT_WIDTH]
+    room = float(re.search(r"containerSize\(\)\[0\] - ([\d.]+)", param["expr"]).group(1))
+    padding = charts._theme()["padding"]
+    assert room >= padding["left"] + padding["right"] + charts._text_px("0.012%", 11) + 11
