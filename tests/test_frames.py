@@ -111,3 +111,30 @@ def test_figures_frame_of_an_empty_catalogue_has_its_columns():
 
     assert frame.empty
     assert "search_text" in frame.columns and "headline" in frame.columns
+
+
+SECOND_CLAIM = ('      - value: {end}\n        qualifier: exact\n        as_of: 2022-06\n        claimant: Someone\n        source: src-a\n'
+                '        quote: "q"\n        confidence: claimed\n        confidence_note: because\n')
+
+
+@pytest.mark.parametrize(
+    ("unit", "start", "end", "first_row", "headline"),
+    [
+        ("percent", -2.1, 3.4, "−2.1%", "−2.1% → 3.4% (up 5.5 points)"),
+        ("percent", 0.004, 0.01, "0.004%", "0.004% → 0.01% (up 0.006 points)"),
+        ("vehicle", -5, 3, "−5 vehicles", "−5 → 3 vehicles"),
+        ("vehicle", 0, 8, "0 vehicles", "0 → 8 vehicles"),
+        ("vehicle", 900, 119, "900 vehicles", "900 → 119 vehicles (−87%)"),
+    ],
+)
+def test_rows_and_the_search_frame_write_numbers_and_changes_as_the_charts_do(catalogue_text, unit, start, end, first_row, headline):
+    text = catalogue_text("        confidence_note: because\n", "        confidence_note: because\n" + SECOND_CLAIM.format(end=end))
+    catalogue = load_text(text.replace("    unit: vehicle\n    story: story-a\n    topic: t\n    claims:\n      - value: 5\n",
+                                       f"    unit: {unit}\n    story: story-a\n    topic: t\n    claims:\n      - value: {start}\n"))
+    assert catalogue.ok, catalogue.problems
+    figure = catalogue.figure("target")
+
+    rows = claim_rows(catalogue, (figure,))
+    assert [r["headline"] for r in rows][0] == first_row
+    assert [r["value"] for r in rows] == [start, end]
+    assert figures_frame(catalogue).set_index("figure_id").loc["target", "headline"] == headline
