@@ -8,6 +8,7 @@ or ``"m**9**9**9"`` never reach pint's expression parser.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,9 @@ CANONICAL = {
     "[mass]": "tonne",
 }
 """The unit each dimension is converted to for comparison; currencies stay themselves."""
+
+SHARES = ("percent",)
+"""The only dimensionless unit the catalogue takes: a share of a whole, written with ``%``; other dimensionless units are refused."""
 
 COUNTED = frozenset({"[count]", "[person]", "[event]"})
 """Dimensions of counted things: equipment, people, events. Each is its own axis."""
@@ -96,7 +100,10 @@ def unit_info(text: str) -> UnitInfo:
     Raises
     ------
     UnitError
-        If the string is too long, is not a plain unit expression, or is unknown.
+        If the string is too long, is not a plain unit expression, or is unknown;
+        if it is an offset or logarithmic unit (degC, degF, dB), which cannot be
+        drawn as a length from zero; if it is dimensionless but not a share
+        (count, radian, degree, pi, ppm: only percent is a share).
     """
     if not isinstance(text, str) or not text.strip():
         raise UnitError("the unit is empty; write a unit such as USD, vehicle, percent or day")
@@ -107,13 +114,65 @@ def unit_info(text: str) -> UnitInfo:
     ureg = registry()
     try:
         unit = ureg.parse_units(text)
-    except (pint.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError, ValueError, TypeError) as err:
+    except _PINT_FAILURES as err:
         raise UnitError(f"unknown unit {text!r}; use a unit pint knows or add it to figures/units.txt ({_short(err)})") from None
+    try:
+        return _describe(ureg, text, unit)
+    except UnitError:
+        raise
+    except _PINT_FAILURES as err:  # whatever pint raises while measuring or converting
+        raise UnitError(f"{text!r} cannot be used as a unit ({type(err).__name__}: {_short(err)}); write a plain unit such as USD, vehicle, percent or day") from None
+
+
+_PINT_FAILURES = (pint.errors.PintError, ArithmeticError, LookupError, AttributeError, ValueError, TypeError, RecursionError)
+"""Every kind of exception pint has been seen to raise on a unit string (UndefinedUnitError is an AttributeError too)."""
+
+
+def _describe(ureg: pint.UnitRegistry, text: str, unit: pint.Unit) -> UnitInfo:
+    _refuse_non_multiplicative(ureg, text)
     dims = ureg.get_dimensionality(unit)
     dimension = str(dims) if dims else "dimensionless"
+    if dimension == "dimensionless" and dict(unit._units) not in ({name: 1} for name in SHARES):
+        if "radian" in str(ureg.get_root_units(unit)[1]):
+            raise UnitError(
+                f"{text!r} is an angle, and angles are not figures the dashboard charts (it would draw them as shares of "
+                "a whole); give the figure in another unit, or mention the angle in the figure's description:"
+            )
+        raise UnitError(
+            f"{text!r} is a pure number without a dimension, and the dashboard draws such values as shares of a whole "
+            f"(5 {text} would read as {_as_percent(ureg, unit, 5)}); for a number of things use a counted unit such as "
+            "item, vehicle, person or event (add others to figures/units.txt), for a share use percent"
+        )
     canonical = CANONICAL.get(dimension) or _base_name(ureg, unit)
     factor = float(ureg.Quantity(1.0, unit).to(canonical).magnitude)
+    if not (math.isfinite(factor) and factor > 0):
+        raise UnitError(f"{text!r} is too large or too small a unit to convert to {canonical}; write the figure in a plainer unit, e.g. {canonical}")
     return UnitInfo(text=text, name=str(unit), dimension=dimension, canonical=canonical, factor=factor)
+
+
+def _refuse_non_multiplicative(ureg: pint.UnitRegistry, text: str) -> None:
+    """Refuse offset (degC) and logarithmic (dB) units, each name on its own: pint cannot even measure ``degC / dB``."""
+    for word in re.findall(_NAME, text):
+        for name in ureg.parse_units(word)._units:
+            definition = ureg._units[name]
+            if getattr(definition, "is_logarithmic", False):
+                raise UnitError(
+                    f"{text!r} is a logarithmic unit ({name}): its values are levels on a logarithmic scale, and the "
+                    f"dashboard draws every value as a length from zero, so 20 {word} would be drawn twice as long as "
+                    f"10 {word} though it stands for many times as much; give the amount itself in a linear unit "
+                    "(e.g. watt), or a share in percent"
+                )
+            if not definition.is_multiplicative:
+                raise UnitError(
+                    f"{text!r} is an offset scale ({name}), whose zero is not an absence of anything, and the dashboard "
+                    f"draws every value as a length from zero, so 20 {word} would be drawn twice as long as 10 {word}; "
+                    "give a temperature change in delta_degC (or delta_degF), or a temperature in kelvin"
+                )
+
+
+def _as_percent(ureg: pint.UnitRegistry, unit: pint.Unit, value: float) -> str:
+    share = float(ureg.Quantity(value, unit).to("percent").magnitude)
+    return f"{share:,.6g}%"
 
 
 def to_canonical(value: float | None, text: str) -> float | None:

@@ -148,6 +148,71 @@ def test_malformed_or_unknown_units_are_refused(text, fragment):
     assert fragment in str(err.value)
 
 
+OFFSET = ("is an offset scale", "give a temperature change in delta_degC (or delta_degF), or a temperature in kelvin")
+LOGARITHMIC = ("is a logarithmic unit", "give the amount itself in a linear unit (e.g. watt), or a share in percent")
+NOT_A_SHARE = ("is a pure number without a dimension, and the dashboard draws such values as shares of a whole",
+               "for a number of things use a counted unit such as item, vehicle, person or event (add others to figures/units.txt), for a share use percent")
+ANGLE = ("is an angle, and angles are not figures the dashboard charts", "give the figure in another unit")
+
+
+@pytest.mark.parametrize(
+    ("text", "why", "how", "detail"),
+    [
+        # Offset scales: 20 degC once became 5,483 kelvins, drawn from a zero that is not zero.
+        ("degC", *OFFSET, "(degree_Celsius)"), ("degF", *OFFSET, "20 degF would be drawn twice as long as 10 degF"),
+        ("degree_Celsius", *OFFSET, ""), ("degC / day", *OFFSET, ""), ("degC / dB", *OFFSET, ""),
+        # Logarithmic levels are not multiplicative either.
+        ("dB", *LOGARITHMIC, "(decibel)"), ("decibel", *LOGARITHMIC, ""), ("neper", *LOGARITHMIC, ""), ("octave", *LOGARITHMIC, ""),
+        ("dBm", *LOGARITHMIC, "(decibelmilliwatt)"), ("dB / degC", *LOGARITHMIC, ""),
+        # Dimensionless but not a share: "5 counts (= 500%)" was drawn on one axis with 70%.
+        ("count", *NOT_A_SHARE, "(5 count would read as 500%)"), ("dimensionless", *NOT_A_SHARE, ""), ("pi", *NOT_A_SHARE, "1,570.8%"),
+        ("ppm", *NOT_A_SHARE, "0.0005%"), ("permille", *NOT_A_SHARE, ""), ("percent ** 2", *NOT_A_SHARE, ""), ("USD / USD", *NOT_A_SHARE, ""),
+        ("km / m", *NOT_A_SHARE, ""), ("bit", *NOT_A_SHARE, ""),
+        # Angles.
+        ("radian", *ANGLE, ""), ("degree", *ANGLE, ""), ("turn", *ANGLE, ""), ("steradian", *ANGLE, ""),
+    ],
+)
+def test_units_that_cannot_be_drawn_from_zero_or_are_not_shares_are_refused(text, why, how, detail):
+    with pytest.raises(UnitError) as err:
+        unit_info(text)
+
+    message = str(err.value)
+    assert message.startswith(f"{text!r} {why}") and how in message and detail in message, message
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        # pint raised OverflowError converting this; check ended in a traceback.
+        ("Ym^3*Ym^3*Ym^3*Ym^3*Ym^3*Ym^3", "cannot be used as a unit (OverflowError"),
+        # A factor of 1e-432 became 0.0, and every value of the figure 0.
+        ("ym^3*ym^3*ym^3*ym^3*ym^3*ym^3", "is too large or too small a unit to convert to meter ** 18"),
+    ],
+)
+def test_every_pint_failure_becomes_a_unit_error(text, fragment):
+    with pytest.raises(UnitError) as err:
+        unit_info(text)
+
+    assert fragment in str(err.value) and "; " in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension", "canonical", "factor", "refused"),
+    [
+        ("delta_degC", "[temperature]", "kelvin", 1, "degC"), ("kelvin", "[temperature]", "kelvin", 1, "degF"),
+        ("delta_degF", "[temperature]", "kelvin", 5 / 9, "degF"), ("percent", "dimensionless", "percent", 1, "count"),
+        ("percents", "dimensionless", "percent", 1, "dimensionless"), ("percent / day", "1 / [time]", "1 / second", 1 / 8_640_000, "dB / day"),
+    ],
+)
+def test_temperature_changes_kelvins_and_percent_are_kept_where_their_neighbours_are_refused(text, dimension, canonical, factor, refused):
+    info = unit_info(text)
+
+    assert (info.dimension, info.canonical) == (dimension, canonical)
+    assert info.factor == pytest.approx(factor)
+    with pytest.raises(UnitError):
+        unit_info(refused)
+
+
 @pytest.mark.parametrize("text", ["km / h", "kilometer / hour", "USD / vehicle", "meter ** 2", "m^3", "kilometer * hour"])
 def test_plain_compound_units_are_accepted(text):
     assert unit_info(text).text == text
