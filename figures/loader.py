@@ -13,6 +13,7 @@ import calendar
 import difflib
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -45,6 +46,12 @@ CLAIM_KEYS = (
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?\Z")
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\Z")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NONCHARACTER = re.compile("[\ufdd0-\ufdef" + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17)) + "]")
+"""The 66 Unicode noncharacters: never text, and U+FFFE or U+FFFF makes the image renderer abort its whole process."""
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Embeddings, overrides and isolates: a right-to-left override turns the text after it backwards."""
+MAX_MAGNITUDE = 1e15
+"""The largest value a figure may have (a quadrillion): beyond it a number is a typo, not a figure, and floats lose digits."""
 SHORT_TEXT = 300
 LONG_TEXT = 4000
 MAX_URL = 2048
@@ -67,22 +74,41 @@ def load(path: str | Path) -> Catalogue:
     ------
     OSError
         When the file cannot be opened (missing, a directory, no permission).
+        Nothing else: whatever else goes wrong is a problem with a line, and an
+        entry whose check fails unexpectedly is reported at its line and skipped.
     """
     path = Path(path)
     try:
         root, read_problems = read_file(path)
     except YamlReadError as err:
         return _unreadable(str(path), err.problems)
-    return _Builder(str(path), read_problems).build(root)
+    except OSError:
+        raise
+    except Exception as err:  # a last guard: a checker that raises would take every page of the app down
+        return _unreadable(str(path), [ReadProblem(1, _internal_error("the file", err))])
+    return _build(str(path), root, read_problems)
 
 
 def load_text(text: str, path: str = "<text>") -> Catalogue:
-    """Load and check catalogue text, as :func:`load` does for a file."""
+    """Load and check catalogue text, as :func:`load` does for a file; never raises."""
     try:
         root, read_problems = read_text(text)
     except YamlReadError as err:
         return _unreadable(path, err.problems)
-    return _Builder(path, read_problems).build(root)
+    except Exception as err:  # a last guard, as in load()
+        return _unreadable(path, [ReadProblem(1, _internal_error("the file", err))])
+    return _build(path, root, read_problems)
+
+
+def _build(path: str, root: object, read_problems: list[ReadProblem]) -> Catalogue:
+    try:
+        return _Builder(path, read_problems).build(root)
+    except Exception as err:  # every entry has its own guard; this one covers what lies between them
+        return _unreadable(path, [*read_problems, ReadProblem(1, _internal_error("the catalogue", err))])
+
+
+def _internal_error(what: str, err: Exception) -> str:
+    return f"{what} could not be checked (internal error: {type(err).__name__}); please report it"
 
 
 def _unreadable(path: str, problems: list[ReadProblem]) -> Catalogue:
@@ -141,7 +167,11 @@ class _Builder:
             if not isinstance(fields, YMap):
                 self.problem(line, f"{key[:-1]} {record_id!r} must be a mapping of fields; indent its fields below the id")
                 continue
-            record = make(record_id, _Fields(self, fields, f"{key[:-1]} {record_id!r}", allowed), line)
+            try:
+                record = make(record_id, _Fields(self, fields, f"{key[:-1]} {record_id!r}", allowed), line)
+            except Exception as err:  # a bug must cost this entry, not the catalogue
+                self.problem(line, _internal_error("this entry", err))
+                continue
             end = min(_next_start(starts, line), section_end)
             if len(self.problems) == before and not self._span_has_read_problem(line, end):
                 out[record_id] = record
@@ -150,7 +180,12 @@ class _Builder:
     def _check_id(self, value: object, line: int, what: str) -> bool:
         if isinstance(value, str) and ID_PATTERN.match(value):
             return True
-        self.problem(line, f"{what} id {value!r} is not a slug; use lower-case letters, digits and hyphens, e.g. us-dod-report")
+        bad = next((i for i, c in enumerate(value, 1) if not ("a" <= c <= "z" or "0" <= c <= "9" or c == "-")), None) if isinstance(value, str) else None
+        why = (
+            f": character {bad} of {_clip(value)!r} is {_character(value[bad - 1])}, which is not a lower-case Latin letter, digit or hyphen"
+            if bad is not None else ""
+        )
+        self.problem(line, f"{what} id {_clip(value)!r} is not a slug{why}; use lower-case letters, digits and hyphens, e.g. us-dod-report")
         return False
 
     def _source(self, source_id: str, f: _Fields, line: int) -> Source:
@@ -197,7 +232,11 @@ class _Builder:
             if not isinstance(item, YMap):
                 self.problem(line, "each figure must be a mapping of fields; start it with `- id: some-id`")
                 continue
-            figure = self._figure(_Fields(self, item, "this figure", FIGURE_KEYS), line)
+            try:
+                figure = self._figure(_Fields(self, item, "this figure", FIGURE_KEYS), line)
+            except Exception as err:  # a bug must cost this figure, not the catalogue
+                self.problem(line, _internal_error("this entry", err))
+                continue
             if figure is not None and figure.id in seen:
                 self.problem(item.key_lines.get("id", line), f"duplicate figure id {figure.id!r}: it is also used at line {seen[figure.id]}; give each figure its own id")
                 self.problem(seen[figure.id], f"figure id {figure.id!r} is used again at line {item.key_lines.get('id', line)}; give each figure its own id")
@@ -284,6 +323,46 @@ class _Builder:
         return claim if len(self.problems) == before else None
 
 
+def _text_problem(value: str, limit: int) -> str | None:
+    """What is wrong with the text of one field or list item ("what; how to fix"), or None: every string goes through here."""
+    if not value.strip():
+        return "is blank; write some text or remove the field"
+    if len(value) > limit:
+        return f"is {len(value):,} characters long (limit {limit:,}); shorten it"
+    if match := _CONTROL.search(value):
+        return f"contains a control character (U+{ord(match.group()):04X} at character {match.start() + 1}); remove it"
+    if match := NONCHARACTER.search(value):
+        return (
+            f"contains U+{ord(match.group()):04X} at character {match.start() + 1}, a Unicode noncharacter: no renderer "
+            "can draw it, so the chart images could not be made; remove it"
+        )
+    if match := BIDI_CONTROL.search(value):
+        return (
+            f"contains {_character(match.group())} at character {match.start() + 1}, an invisible control that reorders "
+            "the text after it in images and pages (after a right-to-left override, \"Story: Pub, January 2023\" reads "
+            "\"3202 yraunaJ ,buP :yrotS\"); remove it: Arabic, Hebrew and other right-to-left text needs no control characters"
+        )
+    return None
+
+
+def _character(char: str) -> str:
+    """A character as a message names it: ``'е' (U+0435 CYRILLIC SMALL LETTER IE)``, or ``U+FFFE (a noncharacter)`` when invisible."""
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "")
+    if not name:
+        kinds = {"Cc": "a control character", "Co": "a private-use character", "Cs": "a surrogate"}
+        kind = "a noncharacter" if NONCHARACTER.match(char) else kinds.get(unicodedata.category(char), "an unassigned code point")
+        return f"{code} ({kind})"
+    return f"{char!r} ({code} {name})" if char.isprintable() and not char.isspace() else f"{code} {name}"
+
+
+def _clip(value: object, limit: int = 60) -> object:
+    """Long text cut for a message: a 5,000-digit number or a pasted page must not fill the editor's screen."""
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]}…"
+    return value
+
+
 def _next_start(starts: list[int], line: int) -> int:
     i = bisect.bisect_right(starts, line)
     return starts[i] if i < len(starts) else 1 << 30
@@ -338,26 +417,24 @@ class _Fields:
             return self._wrong(key, "YAML reads yes/no/on/off/true/false as a true/false value, not text; put the text in quotes")
         if isinstance(value, Unreadable) or not isinstance(value, str):
             if isinstance(value, (int, float, str)):
-                return self._wrong(key, f"YAML reads {value!s} as a number, not text; put it in quotes: {key}: \"{value!s}\"")
+                shown = _clip(str(value))
+                example = f": {key}: \"{value!s}\"" if shown == str(value) else ""
+                return self._wrong(key, f"YAML reads {shown} as a number, not text; put it in quotes{example}")
             return self._wrong(key, "expected text but found a list or mapping; write plain text on the same line")
-        if not value.strip():
-            return self._wrong(key, "is blank; write some text or remove the field")
-        if len(value) > limit:
-            return self._wrong(key, f"is {len(value):,} characters long (limit {limit:,}); shorten it")
-        if _CONTROL.search(value):
-            return self._wrong(key, "contains a control character; remove it")
-        return value
+        problem = _text_problem(value, limit)
+        return value if problem is None else self._wrong(key, problem)
 
     def _wrong(self, key: str, message: str) -> None:
         self.b.problem(self.line(key), f"{key}: {message}")
         return None
 
     def number(self, key: str, required: bool = True) -> float | int | None:
-        if self._absent(key, required, "a number"):
+        # Present but empty (`value:` and nothing after it) is a forgotten number, required or not.
+        if self._absent(key, required or key in self.node, "the number, in plain digits, e.g. 900 (or remove the line)"):
             return None
         value = self.node[key]
         if isinstance(value, Unreadable):
-            return self._wrong(key, f"{value!s} is refused: {value.reason}")
+            return self._wrong(key, f"{_clip(value)} is refused: {value.reason}")
         if isinstance(value, bool):
             return self._wrong(key, "expected a number but YAML read a true/false value; write a number")
         if isinstance(value, str):
@@ -369,8 +446,17 @@ class _Fields:
             return self._wrong(key, f"YAML 1.1 reads {value[:40]!r} as text, not a number; write it out in full, e.g. 7000000000, or as 7.0e+9")
         if not isinstance(value, (int, float)):
             return self._wrong(key, "expected a number but found a list or mapping; write one number")
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             return self._wrong(key, "is not a finite number; write a real number")
+        if abs(value) > MAX_MAGNITUDE:  # exact for ints of any length: nothing is turned into a float
+            digits = len(str(abs(value))) if isinstance(value, int) else 0
+            shown = f"{str(value)[:12]}… ({digits:,} digits)" if digits > 20 else str(value)
+            return self._wrong(
+                key,
+                f"{shown} is larger than any figure can be (the limit is a quadrillion, "
+                "1000000000000000, either side of zero); check it for extra digits, or give the figure in a larger unit "
+                "(tonne rather than gram, day rather than second)",
+            )
         return value
 
     def date(self, key: str, required: bool = True) -> PartialDate | None:
@@ -411,9 +497,14 @@ class _Fields:
         value = self.text(key, required=False, limit=MAX_URL)
         if value is None:
             return None
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"\s", value):
-            return self._wrong(key, f"{value[:60]!r} is not an http(s) address; write the full link starting with https:// or remove the field")
+        try:
+            parts = urlsplit(value)
+            _ = parts.port  # raises ValueError for a port that is not a number from 0 to 65535
+            ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        except ValueError:  # a bracketed host that is not an IP address, a full-width slash, a port out of range
+            ok = False
+        if not ok or re.search(r"\s", value):
+            return self._wrong(key, f"{_clip(value)!r} is not an http(s) address; write the full link starting with https:// or remove the field")
         return value
 
     def unit(self, key: str) -> str | None:
@@ -452,7 +543,12 @@ class _Fields:
             return ()
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() and len(v) <= SHORT_TEXT for v in value):
+        if not isinstance(value, list) or not all(isinstance(v, str) and not isinstance(v, Unreadable) for v in value):
             self._wrong(key, "expected a list of names, e.g. [cnn, foreign-policy]")
             return ()
+        for i, item in enumerate(value, 1):
+            problem = _text_problem(item, SHORT_TEXT)
+            if problem is not None:
+                self._wrong(key, f"item {i} {problem}" if len(value) > 1 else problem)
+                return ()
         return tuple(value)

@@ -7,12 +7,15 @@ text on the line the problem must be reported at.
 
 from __future__ import annotations
 
+import calendar
 import subprocess
 import sys
 import textwrap
+import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 
 from figures import reader
 from figures.loader import load, load_text
@@ -31,6 +34,32 @@ ALL_CLAIMS = """\
         confidence: reported
         confidence_note: because
 """
+NONCHARACTERS = [*range(0xFDD0, 0xFDF0), *(plane + end for plane in range(0, 0x110000, 0x10000) for end in (0xFFFE, 0xFFFF))]
+BIDI_CONTROLS = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+NONCHARACTER_MESSAGE = "title: contains U+FFFE at character 8, a Unicode noncharacter: no renderer can draw it, so the chart images could not be made; remove it"
+RLO_MESSAGE = (
+    "claimant: contains U+202E RIGHT-TO-LEFT OVERRIDE at character 5, an invisible control that reorders the text after it in images "
+    'and pages (after a right-to-left override, "Story: Pub, January 2023" reads "3202 yraunaJ ,buP :yrotS"); remove it: Arabic, '
+    "Hebrew and other right-to-left text needs no control characters"
+)
+HOMOGLYPH_MESSAGE = (
+    "figure id 'humvees-l\u0435ft' is not a slug: character 10 of 'humvees-l\u0435ft' is '\u0435' (U+0435 CYRILLIC SMALL LETTER IE), "
+    "which is not a lower-case Latin letter, digit or hyphen; use lower-case letters, digits and hyphens"
+)
+HUGE_MESSAGE = (
+    "value: 999999999999\u2026 (401 digits) is larger than any figure can be (the limit is a quadrillion, 1000000000000000, either side "
+    "of zero); check it for extra digits, or give the figure in a larger unit"
+)
+CELSIUS_MESSAGE = (
+    "unit: 'degC' is an offset scale (degree_Celsius), whose zero is not an absence of anything, and the dashboard draws every value as "
+    "a length from zero, so 20 degC would be drawn twice as long as 10 degC; give a temperature change in delta_degC (or delta_degF), "
+    "or a temperature in kelvin"
+)
+COUNT_MESSAGE = (
+    "unit: 'count' is a pure number without a dimension, and the dashboard draws such values as shares of a whole (5 count would read "
+    "as 500%); for a number of things use a counted unit such as item, vehicle, person or event (add others to figures/units.txt), "
+    "for a share use percent"
+)
 
 # (case, old text in the target figure, new text, needle on the reported line, part of the message)
 BAD_FIGURE_CASES = [
@@ -112,6 +141,55 @@ BAD_FIGURE_CASES = [
     ("range-low-equals-high", EXACT_5, "- low: 3\n        high: 3\n        qualifier: range", "low: 3", "low (3) is not below high (3)"),
     ("range-with-value", EXACT_5, "- low: 1\n        high: 3\n        value: 2\n        qualifier: range", "value: 2", "a range has low: and high:, not value:"),
     ("low-without-range", EXACT_5, "- value: 5\n        low: 1\n        qualifier: exact", "low: 1", "low: belongs to a range; use qualifier: range"),
+    # Characters no renderer can draw, in every kind of text field (issue 11): U+FFFE/U+FFFF abort the image renderer.
+    ("noncharacter-fffe-in-title", "title: Target figure", 'title: "Target \\uFFFE figure"', "Target \\uFFFE", NONCHARACTER_MESSAGE),
+    ("noncharacter-ffff-in-claimant", "claimant: Someone", 'claimant: "Someone\\uFFFF"', "Someone\\uFFFF", "claimant: contains U+FFFF at character 8"),
+    ("noncharacter-fdd0-raw-in-quote", 'quote: "five"', 'quote: "fi\ufdd0ve"', 'quote: "fi', "quote: contains U+FDD0 at character 3"),
+    ("noncharacter-1fffe-raw-in-topic", "topic: t", "topic: t\U0001fffe", "topic: t\U0001fffe", "topic: contains U+1FFFE at character 2"),
+    ("noncharacter-in-note", "confidence_note: because", 'confidence_note: "because\\U0010FFFF"', "because\\U0010FFFF", "confidence_note: contains U+10FFFF at character 8"),
+    ("noncharacter-in-description", "topic: t", 'topic: t\n    description: "long\\uFFFE"', "description:", "description: contains U+FFFE at character 5"),
+    ("noncharacter-in-unit", "unit: vehicle", 'unit: "vehicle\\uFFFE"', "vehicle\\uFFFE", "unit: contains U+FFFE at character 8"),
+    ("noncharacter-in-story-id", "story: story-a", 'story: "story-a\\uFFFF"', "story-a\\uFFFF", "story: contains U+FFFF at character 8"),
+    ("noncharacter-in-source-id", "source: src-a", 'source: "src-a\\uFFFE"', 'source: "src-a\\uFFFE"', "source: contains U+FFFE at character 6"),
+    ("noncharacter-in-via", "confidence_note: because\n", 'confidence_note: because\n        via: ["src-a\\uFFFE"]\n', "via:", "via: contains U+FFFE at character 6"),
+    ("noncharacter-in-second-tag", "topic: t", 'topic: t\n    tags: [a, "b\\uFDEF"]', "tags: [a", "tags: item 2 contains U+FDEF at character 2"),
+    ("noncharacter-in-id", "id: target", 'id: "tar\\uFFFEget"', "id: \"tar", "character 4 of 'tar\\ufffeget' is U+FFFE (a noncharacter), which is not a lower-case Latin letter"),
+    *[
+        (f"noncharacter-{code:04x}", "title: Target figure", f'title: "Target\\U{code:08X}"', 'title: "Target\\U', f"contains U+{code:04X} at character 7, a Unicode noncharacter")
+        for code in sorted(NONCHARACTERS)
+    ],
+    # Bidirectional controls reorder the text after them (a right-to-left override reverses "Story: Pub, January 2023").
+    ("rlo-raw-in-claimant", "claimant: Someone", "claimant: Some\u202eone", "Some\u202eone", RLO_MESSAGE),
+    ("rli-in-tags", "topic: t", 'tags: [a, "\\u2067b"]', "tags: [a", "tags: item 2 contains U+2067 RIGHT-TO-LEFT ISOLATE at character 1"),
+    ("rlo-in-id", "id: target", 'id: "ta\\u202Erget"', "id: \"ta", "character 3 of 'ta\\u202erget' is U+202E RIGHT-TO-LEFT OVERRIDE, which is not a lower-case Latin letter"),
+    *[
+        (f"bidi-control-{code:04x}", "title: Target figure", f'title: "Tar\\u{code:04X}get"', 'title: "Tar\\u', f"U+{code:04X} {unicodedata.name(chr(code))} at character 4")
+        for code in sorted(BIDI_CONTROLS)
+    ],
+    # A list of text checks each item as a text field does.
+    ("control-character-in-tags", "topic: t", 'tags: ["b\\x07"]', 'tags: ["b', "tags: contains a control character (U+0007 at character 2); remove it"),
+    ("control-character-escaped-in-title", "title: Target figure", 'title: "Target\\e[31m"', "Target\\e", "title: contains a control character (U+001B at character 7); remove it"),
+    ("tag-too-long", "topic: t", "tags: [a, " + "x" * 301 + "]", "tags: [a", "tags: item 2 is 301 characters long (limit 300); shorten it"),
+    ("blank-tag", "topic: t", 'tags: [a, " "]', "tags: [a", "tags: item 2 is blank"),
+    # A homoglyph in an id is named with its code point and position.
+    ("homoglyph-in-id", "id: target", "id: humvees-l\u0435ft", "humvees-l", HOMOGLYPH_MESSAGE),
+    ("space-in-id-is-named", "id: target", "id: tar get", "tar get", "character 4 of 'tar get' is U+0020 SPACE"),
+    # Numbers no figure can have: once an OverflowError in check (401 digits) or values the charts cannot draw.
+    ("value-401-digits", "value: 5", "value: " + "9" * 401, "value: 999", HUGE_MESSAGE),
+    ("value-negative-401-digits", "value: 5", "value: -" + "9" * 401, "value: -999", "(401 digits) is larger than any figure can be"),
+    ("value-near-float-limit", "value: 5", "value: 1.0e+308", "1.0e+308", "value: 1e+308 is larger than any figure can be"),
+    ("value-just-over-a-quadrillion", "value: 5", "value: 1000000000000001", "1000000000000001", "value: 1000000000000001 is larger than any figure can be"),
+    ("high-over-a-quadrillion", EXACT_5, "- low: 2\n        high: 1.0e+16\n        qualifier: range", "high: 1.0e+16", "high: 1e+16 is larger than any figure can be"),
+    # A forgotten number: checked OK, then the CSV export and the build failed with TypeError.
+    ("empty-value", "value: 5", "value:  # forgotten", "# forgotten", "value: is empty; write the number, in plain digits, e.g. 900 (or remove the line)"),
+    ("empty-low", EXACT_5, "- low:  # forgotten\n        high: 3\n        qualifier: range", "# forgotten", "low: is empty; write the number"),
+    ("empty-high", EXACT_5, "- low: 2\n        high:  # forgotten\n        qualifier: range", "# forgotten", "high: is empty; write the number"),
+    # Units that cannot be drawn as a length from zero, or that are not shares; pint's own errors.
+    ("unit-offset-and-log", "unit: vehicle", 'unit: "degC / dB"', "degC / dB", "unit: 'degC / dB' is an offset scale (degree_Celsius)"),
+    ("unit-celsius", "unit: vehicle", "unit: degC", "degC", CELSIUS_MESSAGE),
+    ("unit-decibel", "unit: vehicle", "unit: dB", "unit: dB", "unit: 'dB' is a logarithmic unit (decibel)"),
+    ("unit-count", "unit: vehicle", "unit: count", "unit: count", COUNT_MESSAGE),
+    ("unit-radian", "unit: vehicle", "unit: radian", "unit: radian", "unit: 'radian' is an angle, and angles are not figures the dashboard charts"),
 ]
 
 
@@ -182,6 +260,20 @@ def test_duplicate_figure_id_reports_both_lines(catalogue_text, line_of):
         ("source", "  Src Bad:\n    name: Bad\n    kind: news report\n", "Src Bad", "source id 'Src Bad' is not a slug"),
         ("source", "  src-bad:\n    name: Bad: really\n    kind: news report\n", "Bad: really", "a colon inside a value"),
         ("story", "  story-bad:\n    title: Bad\n    publisher: P\n    published: 2023-02-30\n", "2023-02-30", "not a real date"),
+        # urllib raises ValueError on these: check once ended in a traceback.
+        ("source", '  src-bad:\n    name: Bad\n    kind: news report\n    url: "http://[cnn.com]/x"\n', "cnn.com", "'http://[cnn.com]/x' is not an http(s) address"),
+        ("source", '  src-bad:\n    name: Bad\n    kind: news report\n    url: "http://cnn.com\\uFF0Fx/y"\n', "cnn.com", "is not an http(s) address"),
+        ("story", '  story-bad:\n    title: Bad\n    publisher: P\n    published: 2023\n    url: "https://[evil/x"\n', "evil", "is not an http(s) address"),
+        ("source", "  src-bad:\n    name: Bad\n    kind: news report\n    url: http://example.org:99999/\n", "99999", "is not an http(s) address"),
+        ("source", "  src-bad:\n    name: Bad\n    kind: news report\n    url: http://example.org:x/\n", "org:x", "is not an http(s) address"),
+        ("source", "  src-bad:\n    name: Bad\n    kind: news report\n    url: https://:80/\n", ":80", "is not an http(s) address"),
+        # Characters no renderer can draw, and bidirectional controls, in sources and stories too.
+        ("source", '  src-bad:\n    name: "Bad \\uFFFE"\n    kind: news report\n', "Bad", "name: contains U+FFFE at character 5"),
+        ("source", '  src-bad:\n    name: Bad\n    publisher: "Pub\\u202E"\n    kind: news report\n', "Pub\\u202E", "publisher: contains U+202E RIGHT-TO-LEFT OVERRIDE at"),
+        ("source", '  src-bad:\n    name: Bad\n    kind: news report\n    url: "https://example.org/\\uFFFF"\n', "example.org", "url: contains U+FFFF at character 21"),
+        ("story", '  story-bad:\n    title: "Story\\u202D"\n    publisher: P\n    published: 2023\n', "Story", "title: contains U+202D LEFT-TO-RIGHT OVERRIDE at character 6"),
+        ("story", '  story-bad:\n    title: Bad\n    publisher: P\n    published: 2023\n    note: "a \\uFDD0 note"\n', "a \\uFDD0", "note: contains U+FDD0 at character 3"),
+        ("source", "  \u0430src-bad:\n    name: Bad\n    kind: news report\n", "src-bad", "character 1 of '\u0430src-bad' is '\u0430' (U+0430 CYRILLIC SMALL LETTER A)"),
     ],
 )
 def test_bad_source_or_story_is_skipped_and_the_rest_loads(catalogue_text, line_of, where, entry, needle, fragment):
@@ -428,3 +520,104 @@ def test_path_in_problem_is_the_path_given(catalogue_text, tmp_path):
 
     assert str(problem).startswith(f"{path}:")
     assert Path(problem.path) == path
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("\u0627\u0644\u062d\u0643\u0648\u0645\u0629 \u0627\u0644\u0623\u0641\u063a\u0627\u0646\u064a\u0629", id="arabic"),
+        pytest.param("\u05de\u05e9\u05e8\u05d3 \u05d4\u05d1\u05d9\u05d8\u05d7\u05d5\u05df", id="hebrew"),
+        pytest.param("Pub\u200f, January 2023", id="right-to-left-mark"),
+        pytest.param("\u200eLeft-to-right mark", id="left-to-right-mark"),
+        pytest.param("private use \ue000", id="private-use"),
+        pytest.param("zero width\ufeffno-break space", id="feff"),
+        pytest.param("caf\u00e9 \u2013 \u201cquoted\u201d", id="accents-and-curly-quotes"),
+    ],
+)
+def test_right_to_left_scripts_and_marks_are_kept_and_only_a_bidi_override_is_refused(catalogue_text, text):
+    def with_text(value: str) -> str:
+        return catalogue_text("claimant: Someone", f'claimant: "{value}"').replace("tags: [missiles]", f'tags: [missiles, "{value}"]')
+
+    kept, overridden = load_text(with_text(text)), load_text(with_text(text + "\u202e"))
+
+    assert kept.problems == ()
+    assert kept.figure("target").claims[0].claimant == text
+    assert kept.figure("good-after").tags == ("missiles", text)
+    assert [p.message.split(" at ")[0] for p in overridden.problems if "U+202E" in p.message] == [
+        "claimant: contains U+202E RIGHT-TO-LEFT OVERRIDE", "tags: item 2 contains U+202E RIGHT-TO-LEFT OVERRIDE",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "value", "beyond"),
+    [("1000000000000000", 10**15, "1000000000000001"), ("-1000000000000000", -(10**15), "-1000000000000001"), ("1.0e+15", 1e15, "1.000001e+15")],
+)
+def test_values_up_to_a_quadrillion_either_side_of_zero_load_and_beyond_are_refused(catalogue_text, written, value, beyond):
+    kept, refused = load_text(catalogue_text("value: 5", f"value: {written}")), load_text(catalogue_text("value: 5", f"value: {beyond}"))
+
+    assert kept.problems == ()
+    assert kept.figure("target").claims[0].value == value
+    assert ["is larger than any figure can be" in p.message for p in refused.problems] == [True]
+
+
+@pytest.mark.parametrize("written", ["0x" + "f" * 5000, "0" + "7" * 5000], ids=["hex", "octal"])
+def test_a_refused_5000_character_number_is_shown_shortened_at_its_line(catalogue_text, line_of, written):
+    text = catalogue_text("value: 5", f"value: {written}")
+
+    (problem,) = load_text(text).problems
+
+    assert problem.line == line_of(text, "value: " + written[:5])
+    assert problem.message.startswith("value: ") and len(problem.message) < 300, problem.message[:400]
+
+
+def test_a_5000_digit_value_is_one_short_problem_at_its_line_and_the_rest_loads(catalogue_text, line_of):
+    # Past Python's int-string limit (4,300 digits) int() raises ValueError; check once ended in a traceback.
+    text = catalogue_text("value: 5", "value: " + "9" * 5000)
+
+    catalogue = load_text(text)
+
+    assert [p.line for p in catalogue.problems] == [line_of(text, "value: 999")], [str(p)[:200] for p in catalogue.problems]
+    assert len(catalogue.problems[0].message) < 300
+    assert {f.id for f in catalogue.figures} == VALID
+
+
+class Boom(Exception):
+    """An error nobody foresaw, raised from inside a dependency."""
+
+
+def _boom(*args, **kwargs):
+    raise Boom
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "before", "insert", "needle", "sources", "stories", "figures"),
+    [
+        pytest.param("as_of: 2022-01", "as_of: 2022-01-15", "", "", "- id: target", {"src-a"}, {"story-a"}, VALID, id="figure"),
+        pytest.param("", "", "stories:", "  src-day:\n    name: Day\n    kind: news report\n    published: 2022-04-01\n", "src-day:", {"src-a"}, {"story-a"},
+                     VALID | {"target"}, id="source"),
+        pytest.param("", "", "figures:", "  story-day:\n    title: Day\n    publisher: P\n    published: 2023-01-05\n", "story-day:", {"src-a"}, {"story-a"},
+                     VALID | {"target"}, id="story"),
+    ],
+)
+def test_an_entry_whose_check_raises_is_reported_at_its_line_and_the_rest_loads(
+    monkeypatch, catalogue_text, line_of, old, new, before, insert, needle, sources, stories, figures
+):
+    # Only the entry with a day in a date reaches calendar.monthrange; make it fail as no input can today.
+    text = catalogue_text(old, new, before=before, insert=insert)
+    monkeypatch.setattr(calendar, "monthrange", _boom)
+
+    catalogue = load_text(text)
+
+    assert [str(p) for p in catalogue.problems] == [f"<text>:{line_of(text, needle)}: this entry could not be checked (internal error: Boom); please report it"]
+    assert (set(catalogue.sources), set(catalogue.stories), {f.id for f in catalogue.figures}) == (sources, stories, figures)
+
+
+@pytest.mark.parametrize("through", ["file", "text"])
+def test_load_never_raises_when_reading_fails_unexpectedly(monkeypatch, catalogue_text, write, through):
+    path = write(catalogue_text())
+    monkeypatch.setattr(yaml, "parse", _boom)
+
+    catalogue = load(path) if through == "file" else load_text(catalogue_text(), str(path))
+
+    assert [str(p) for p in catalogue.problems] == [f"{path}:1: the file could not be checked (internal error: Boom); please report it"]
+    assert catalogue.figures == ()
