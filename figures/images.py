@@ -4,7 +4,8 @@ This module imports nothing but vl-convert, so the worker processes of
 ``figures build`` that draw the images start in a tenth of a second instead of
 loading Altair, pandas and pint. :mod:`figures.exports` serves the same
 functions to the app and the command line, so every image is the same bytes
-wherever it is made.
+wherever it is made; :mod:`figures.render` calls them in a child process, so
+a renderer that crashes takes only that child down.
 """
 
 from __future__ import annotations
@@ -30,6 +31,16 @@ def png(drawn: str) -> bytes:
     half the time when the SVG is drawn anyway.
     """
     return vl_convert.svg_to_png(drawn, scale=PNG_SCALE)
+
+
+def draw_png(spec: dict) -> bytes:
+    """The PNG of a spec, drawn via its SVG (what :func:`figures.exports.png` serves)."""
+    return png(draw(spec))
+
+
+def draw_svg(spec: dict, element_id: str, title: str, description: str) -> bytes:
+    """The accessible SVG of a spec (:func:`accessible_svg` of its drawing; what :func:`figures.exports.svg` serves)."""
+    return accessible_svg(draw(spec), element_id, title, description)
 
 
 def accessible_svg(drawn: str, element_id: str, title: str, description: str) -> bytes:

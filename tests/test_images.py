@@ -52,3 +52,13 @@ def test_hostile_figures_draw_as_images(repo):
         png, svg = images.png_and_svg(chart_spec(hostile, figure), figure.id, figure.title, figure.title)
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
         ET.fromstring(svg)
+
+
+@pytest.mark.parametrize("figure_id", FIGURE_IDS[:2])
+def test_draw_png_and_draw_svg_give_the_images_of_one_drawing(figure_id):
+    """What a renderer's child runs for a PNG or an SVG download: the same bytes as drawing both at once."""
+    spec = chart_spec(CATALOGUE, CATALOGUE.figure(figure_id))
+
+    both = images.png_and_svg(spec, figure_id, "Title", "Description")
+
+    assert (images.draw_png(spec), images.draw_svg(spec, figure_id, "Title", "Description")) == both
