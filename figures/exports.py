@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 import vl_convert
 
-from figures import charts, formatting, images
+from figures import charts, formatting, images, render
 from figures.frames import CSV_COLUMNS, NUMERIC_COLUMNS, claim_rows
 from figures.model import Catalogue, Claim, Confidence, Figure
 
@@ -139,14 +139,25 @@ def spec_json(spec: dict) -> bytes:
 
 
 def png(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
-    """The chart as a PNG at :data:`figures.images.PNG_SCALE` times its size, text and source line included."""
-    return images.png(images.draw(chart_spec(catalogue, _need(figure, "png"))))
+    """The chart as a PNG at :data:`figures.images.PNG_SCALE` times its size, text and source line included.
+
+    Drawn by the process's :func:`figures.render.shared` child, never in this process.
+
+    Raises
+    ------
+    figures.render.RenderError
+        If the renderer crashed, hung or refused the chart; its message is fit for readers.
+    """
+    return render.shared().call(images.draw_png, chart_spec(catalogue, _need(figure, "png")))
 
 
 def svg(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
-    """The chart as an SVG with ``<title>`` and ``<desc>`` for screen readers (:func:`figures.images.accessible_svg`)."""
+    """The chart as an SVG with ``<title>`` and ``<desc>`` for screen readers (:func:`figures.images.accessible_svg`).
+
+    Drawn like :func:`png`, and raises :class:`figures.render.RenderError` like it.
+    """
     spec = chart_spec(catalogue, _need(figure, "svg"))
-    return images.accessible_svg(images.draw(spec), *image_labels(spec, figure))
+    return render.shared().call(images.draw_svg, spec, *image_labels(spec, figure))
 
 
 def image_labels(spec: dict, figure: Figure) -> tuple[str, str, str]:

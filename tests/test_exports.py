@@ -4,6 +4,7 @@ figure a PNG, an accessible SVG, a standalone offline HTML page and the Vega-Lit
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import io
 import json
@@ -17,7 +18,7 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from figures import formatting
+from figures import formatting, images
 from figures.exports import (
     EXPORT_WIDTH,
     EXPORTERS,
@@ -25,6 +26,7 @@ from figures.exports import (
     catalogue_csv,
     chart_spec,
     csv_cell,
+    image_labels,
     neutralise,
     read_csv,
     restore,
@@ -36,6 +38,7 @@ from figures.frames import CSV_COLUMNS, NUMERIC_COLUMNS
 from figures.images import PNG_SCALE
 from figures.loader import load, load_text
 from figures.model import Catalogue, Figure
+from figures.render import RenderError
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = load(ROOT / "data" / "figures.yaml")
@@ -387,6 +390,29 @@ def test_every_format_gives_identical_bytes_when_rendered_again(name):
     for figure in REAL.figures:
         assert EXPORTERS[name].render(REAL, figure) == rendered(name, figure.id), figure.id
 
+
+@pytest.mark.parametrize(("name", "noncharacter"), [("png", "\ufffe"), ("png", "\uffff"), ("svg", "\ufffe")])
+def test_an_image_the_renderer_cannot_draw_is_one_calm_error_and_the_next_download_works(name, noncharacter, capfd):
+    """vl-convert aborts its process on a noncharacter: the export must lose only that download, never this process."""
+    good = REAL.figure("humvees-left")
+    poisoned = dataclasses.replace(good, title=f"ab{noncharacter}cd")
+
+    with pytest.raises(RenderError) as caught:
+        EXPORTERS[name].render(REAL, poisoned)
+
+    assert str(caught.value) == "This image could not be drawn; the data and the other downloads still work."
+    assert "SIGABRT" in caught.value.reason and "\n" not in caught.value.reason
+    spec = chart_spec(REAL, good)
+    expected = images.draw_png(spec) if name == "png" else images.draw_svg(spec, *image_labels(spec, good))
+    assert EXPORTERS[name].render(REAL, good) == expected  # a fresh renderer, the same bytes as drawing here
+    assert "panicked" not in capfd.readouterr().err  # the renderer's last words become the reason, not noise
+
+
+def test_the_other_formats_of_a_figure_the_renderer_cannot_draw_still_work():
+    poisoned = dataclasses.replace(REAL.figure("humvees-left"), title="ab\ufffecd")
+
+    for name in ("csv", "html", "vl.json"):
+        assert "ab\ufffecd".encode() in EXPORTERS[name].render(REAL, poisoned), name
 
 
 # -- hostile catalogue text -------------------------------------------------------------------
