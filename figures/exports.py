@@ -27,6 +27,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -38,14 +39,23 @@ from figures.frames import CSV_COLUMNS, NUMERIC_COLUMNS, claim_rows
 from figures.model import Catalogue, Claim, Confidence, Figure
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-"""A text cell starting with one of these runs as a formula in a spreadsheet (OWASP)."""
+"""A text cell starting with one of these runs as a formula in a spreadsheet (OWASP).
+
+So does a cell whose first character after any leading blanks (spaces, no-break
+and ideographic spaces, tabs, zero-width and other invisible format characters)
+is ``=``, ``+``, ``-`` or ``@``, or a compatibility form of one (full-width
+``＝``, ``＋``, ``－``, ``＠``, small or superscript forms): :func:`neutralise` quotes those too.
+"""
+_FORMULA_CHARACTERS = frozenset("=+-@")
 
 
 def neutralise(text: str) -> str:
     """Prefix ``'`` to a text cell a spreadsheet would run as a formula.
 
-    A cell that already starts with ``'`` before such a character gets one
-    more, so :func:`restore` can undo exactly what was done.
+    That is a cell starting with one of :data:`FORMULA_START`, or whose first
+    character after leading blanks is a formula character in any width. A
+    cell that already starts with ``'`` before such a start gets one more, so
+    :func:`restore` can undo exactly what was done.
     """
     return "'" + text if _needs_quote(text) else text
 
@@ -58,11 +68,18 @@ def restore(text: str) -> str:
 
 
 def _needs_quote(text: str) -> bool:
-    if not text:
-        return False
-    if text[0] in FORMULA_START:
+    text = text.lstrip("'")
+    if text.startswith(FORMULA_START):
         return True
-    return text[0] == "'" and _needs_quote(text[1:])
+    for char in text:
+        if not _blank(char):
+            return unicodedata.normalize("NFKC", char) in _FORMULA_CHARACTERS
+    return False
+
+
+def _blank(char: str) -> bool:
+    """Whitespace of any kind, or an invisible format character (zero-width space, joiner, BOM, bidi mark)."""
+    return char.isspace() or unicodedata.category(char) == "Cf"
 
 
 def csv_cell(value: object) -> str:

@@ -74,7 +74,7 @@ def test_formula_text_is_prefixed_with_a_quote(payload):
     assert csv_cell(payload) == "'" + payload
 
 
-@pytest.mark.parametrize("text", ["plain", "", " =leading space", "a=b", "3 to 5", "'quoted", "'", "''", "It’s “curly”", "5"])
+@pytest.mark.parametrize("text", ["plain", "", " ", "\u00a0plain", " 'quoted", "a=b", "a\uff1db", "3 to 5", "'quoted", "'", "''", "It’s “curly”", "5", "\u2212 3"])
 def test_harmless_text_is_unchanged(text):
     assert neutralise(text) == text
 
@@ -90,6 +90,41 @@ def test_neutralise_then_restore_gives_the_text_back(text):
 @pytest.mark.parametrize(("text", "neutralised"), [("'=", "''="), ("''=1", "'''=1"), ("'plain", "'plain")])
 def test_text_already_starting_with_a_quote_gets_one_more_only_before_a_formula(text, neutralised):
     assert neutralise(text) == neutralised
+
+
+BLANKS = {
+    "space": " ", "spaces": "   ", "no-break space": "\u00a0", "ideographic space": "\u3000",
+    "zero-width space": "\u200b", "word joiner": "\u2060", "byte order mark": "\ufeff", "narrow no-break space": "\u202f",
+    "mixed": " \u00a0\u3000\u200b",
+}
+"""Leading blanks a spreadsheet skips before a formula (a leading tab is one of OWASP_PAYLOADS)."""
+STARTS = {
+    "=": "=", "+": "+", "-": "-", "@": "@", "full-width =": "\uff1d", "full-width +": "\uff0b", "full-width -": "\uff0d",
+    "full-width @": "\uff20", "small =": "\ufe66",
+}
+"""Formula starts, plain and in the compatibility forms a spreadsheet reads as the plain ones."""
+HIDDEN_FORMULAS = [
+    *(pytest.param(start + "1+1", id=name) for name, start in STARTS.items() if len(name) > 1),  # the plain ones: OWASP_PAYLOADS
+    *(pytest.param(blank + start + "1+1", id=f"{blank_name}, {name}") for blank_name, blank in BLANKS.items() for name, start in STARTS.items()),
+    pytest.param("'\u00a0=1", id="quote, no-break space, ="),
+    pytest.param(" \uff20SUM(A1)", id="space, full-width @, a function"),
+]
+
+
+@pytest.mark.parametrize("payload", HIDDEN_FORMULAS)
+def test_a_formula_behind_blanks_or_in_full_width_is_quoted_and_reads_back_exactly(payload):
+    row = {c: payload for c in CSV_COLUMNS if c not in NUMERIC_COLUMNS}
+    row.update(value=-3.2, low=-5, high=None, value_canonical=-3.2, low_canonical=-5, high_canonical=None, credibility=2)
+
+    data = rows_to_csv([row])
+
+    header, cells = raw_rows(data)
+    written = dict(zip(header, cells, strict=True))
+    assert neutralise(payload) == "'" + payload
+    assert all(written[c] == "'" + payload for c in CSV_COLUMNS if c not in NUMERIC_COLUMNS)
+    assert (written["value"], written["low"], written["credibility"]) == ("-3.2", "-5", "2")
+    (back,) = read_csv(data)
+    assert back == row
 
 
 @pytest.mark.parametrize(
