@@ -16,9 +16,14 @@ Every file comes from :data:`figures.exports.EXPORTERS` (or the same
 functions), so a published file and an app download are the same bytes.
 Rebuilding unchanged data gives byte-identical files (no timestamps, sorted
 keys), and files whose bytes did not change are not rewritten, so their
-modification times stay put for rsync and CDN uploads. Worker processes draw
-the images, one figure per task, while the main process builds the specs and
-writes the pages and every file.
+modification times stay put for rsync and CDN uploads. Child processes
+(:class:`figures.render.Pool`) draw the images, one figure per task, while the
+main process builds the specs and writes the pages and every file; the images
+are never drawn in the main process. A figure whose images cannot be drawn
+(the renderer crashed, hung or refused it) is one failure: its images are left
+out (an earlier build's are removed), the rest of the site is written, its
+entry in the index says so, and :func:`build_site` then raises
+:class:`ImagesNotDrawn` naming it.
 """
 
 from __future__ import annotations
@@ -28,31 +33,49 @@ import contextlib
 import hashlib
 import html
 import json
-import multiprocessing
 import os
 import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Collection, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
 
-from figures import exports, formatting, images, units
+from figures import exports, formatting, images, render, units
 from figures.frames import COLUMN_DESCRIPTIONS, CSV_COLUMNS, NUMERIC_COLUMNS
 from figures.model import Catalogue, Confidence, Figure, Qualifier
 
 FIGURE_FILES = ("index.html", "chart.png", "chart.svg", "chart.vl.json", "data.csv")
 """The files of one figure's folder, ``DIR/<id>/``."""
 IN_FLIGHT_PER_JOB = 4
-"""Drawing tasks queued per worker process, at most, while the main process builds the next figures' files."""
+"""Drawing tasks queued per drawing process, at most, while the main process builds the next figures' files."""
+IMAGE_FILES = ("chart.png", "chart.svg")
+"""The files of a figure's folder that a renderer draws."""
 SITE_FILES = ("index.html", "figures.csv", "datapackage.json")
 """The files at the top of the folder."""
 INTEGER_COLUMNS = ("credibility",)
 DATAPACKAGE_NAME = "figures"
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+class ImagesNotDrawn(Exception):
+    """The site was written, but the images of some figures could not be drawn.
+
+    Attributes
+    ----------
+    failures : dict of str to str
+        Figure id to why its images were not drawn (one line, from :attr:`figures.render.RenderError.reason`).
+    written : list of Path
+        Every file of the site that was written, sorted (what :func:`build_site` returns otherwise).
+    """
+
+    def __init__(self, failures: dict[str, str], written: list[Path]) -> None:
+        super().__init__("images not drawn: " + "; ".join(f"{fid}: {why}" for fid, why in failures.items()))
+        self.failures = failures
+        self.written = written
 
 
 def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: bool = True) -> list[Path]:
@@ -68,8 +91,8 @@ def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: boo
         in the catalogue are removed, but only when they hold nothing but the
         files a build writes.
     jobs : int
-        Worker processes drawing the images (one figure per task) while this
-        process builds the specs and pages; 1 does everything in this process.
+        Child processes drawing the images (one figure per task) while this
+        process builds the specs and pages; images are never drawn in this process.
     progress : bool
         Show a progress bar on standard error.
 
@@ -77,6 +100,12 @@ def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: boo
     -------
     list of Path
         Every file of the site, sorted.
+
+    Raises
+    ------
+    ImagesNotDrawn
+        After writing the whole site, when the images of some figures could
+        not be drawn; it names them and why.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -85,30 +114,35 @@ def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: boo
             raise ValueError(f"figure id {figure.id!r} is not a slug")
     _remove_stale(out_dir, {f.id for f in catalogue.figures})
 
-    written: list[Path] = []
+    failures: dict[str, str] = {}
     with _progress(len(catalogue.figures), progress) as bar:
-        if jobs <= 1 or len(catalogue.figures) <= 1:
-            for figure in catalogue.figures:
-                written += write_figure(catalogue, figure, out_dir)
-                bar.update(1)
-        else:
-            written += _write_in_parallel(catalogue, out_dir, jobs, bar)
+        written = _write_figures(catalogue, out_dir, max(1, min(jobs, len(catalogue.figures))), bar, failures)
     written.append(_write(out_dir / "figures.csv", exports.EXPORTERS["csv"].render(catalogue, None)))
     written.append(_write(out_dir / "datapackage.json", _json_bytes(datapackage(catalogue, out_dir / "figures.csv"))))
-    written.append(_write(out_dir / "index.html", site_index(catalogue)))
+    written.append(_write(out_dir / "index.html", site_index(catalogue, undrawn=failures)))
+    if failures:
+        raise ImagesNotDrawn(failures, sorted(written))
     return sorted(written)
 
 
 def figure_files(catalogue: Catalogue, figure: Figure) -> dict[str, bytes]:
-    """The bytes of every file of one figure's folder (:data:`FIGURE_FILES`); the chart is drawn once for both images."""
+    """The bytes of every file of one figure's folder (:data:`FIGURE_FILES`); the chart is drawn once for both images.
+
+    The images are drawn by :func:`figures.render.shared`'s child process.
+
+    Raises
+    ------
+    figures.render.RenderError
+        If the images could not be drawn.
+    """
     spec = exports.chart_spec(catalogue, figure)
     files = _files_without_images(catalogue, figure, spec)
-    files["chart.png"], files["chart.svg"] = images.png_and_svg(spec, *exports.image_labels(spec, figure))
+    files["chart.png"], files["chart.svg"] = render.shared().call(images.png_and_svg, spec, *exports.image_labels(spec, figure))
     return {name: files[name] for name in FIGURE_FILES}
 
 
 def write_figure(catalogue: Catalogue, figure: Figure, out_dir: Path) -> list[Path]:
-    """Write every file of ``out_dir/<id>/`` for one figure; returns them."""
+    """Write every file of ``out_dir/<id>/`` for one figure; returns them. Raises :class:`figures.render.RenderError` like :func:`figure_files`."""
     return _write_files(out_dir / figure.id, figure_files(catalogue, figure))
 
 
@@ -121,31 +155,40 @@ def _files_without_images(catalogue: Catalogue, figure: Figure, spec: dict) -> d
     }
 
 
-def _write_in_parallel(catalogue: Catalogue, out_dir: Path, jobs: int, bar) -> list[Path]:
-    """Every figure's folder, its images drawn by ``jobs`` worker processes while this one builds the specs and pages.
+def _write_figures(catalogue: Catalogue, out_dir: Path, jobs: int, bar, failures: dict[str, str]) -> list[Path]:
+    """Every figure's folder, its images drawn by ``jobs`` child processes while this one builds the specs and pages.
 
-    Workers import only :mod:`figures.images` (vl-convert), so they start at
-    once; each gets one spec and returns the two images' bytes, which this
-    process writes. At most :data:`IN_FLIGHT_PER_JOB` tasks per worker wait
-    at a time, so the images of a large catalogue never pile up in memory.
+    The children import only :mod:`figures.images` (vl-convert), so they
+    start at once; each task sends one spec and gets the two images' bytes
+    back, which this process writes. At most :data:`IN_FLIGHT_PER_JOB` tasks
+    per child wait at a time, so the images of a large catalogue never pile
+    up in memory. A figure whose drawing fails goes into ``failures`` (id to
+    reason) and loses any images an earlier build left; its child starts
+    afresh for the next figure.
     """
     written: list[Path] = []
     pending: collections.deque = collections.deque()
 
     def write_drawn(everything: bool) -> None:
         """Write the images drawn so far, in order (waiting while too many are queued); with ``everything``, all of them."""
-        while pending and (everything or pending[0][1].done() or len(pending) > IN_FLIGHT_PER_JOB * jobs):
-            folder, future = pending.popleft()
-            png, svg = future.result()
-            written.extend(_write_files(folder, {"chart.png": png, "chart.svg": svg}))
+        while pending and (everything or pending[0][2].done() or len(pending) > IN_FLIGHT_PER_JOB * jobs):
+            figure_id, folder, future = pending.popleft()
+            try:
+                png, svg = future.result()
+            except render.RenderError as err:
+                failures[figure_id] = err.reason
+                for name in IMAGE_FILES:  # never publish an image of data that changed since
+                    (folder / name).unlink(missing_ok=True)
+            else:
+                written.extend(_write_files(folder, dict(zip(IMAGE_FILES, (png, svg), strict=True))))
             bar.update(1)
 
-    context = multiprocessing.get_context("spawn")  # never fork a process that runs vl-convert's threads
-    with ProcessPoolExecutor(max_workers=min(jobs, len(catalogue.figures)), mp_context=context) as pool:
+    with render.Pool(jobs) as drawing, ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="figures-draw") as threads:
         for figure in catalogue.figures:
             spec = exports.chart_spec(catalogue, figure)
             folder = out_dir / figure.id
-            pending.append((folder, pool.submit(images.png_and_svg, spec, *exports.image_labels(spec, figure))))
+            labels = exports.image_labels(spec, figure)
+            pending.append((figure.id, folder, threads.submit(drawing.call, images.png_and_svg, spec, *labels)))
             written.extend(_write_files(folder, _files_without_images(catalogue, figure, spec)))
             write_drawn(everything=False)
         write_drawn(everything=True)
@@ -154,11 +197,12 @@ def _write_in_parallel(catalogue: Catalogue, out_dir: Path, jobs: int, bar) -> l
 
 # -- the index page -------------------------------------------------------------------------
 
-def site_index(catalogue: Catalogue) -> bytes:
+def site_index(catalogue: Catalogue, undrawn: Collection[str] = ()) -> bytes:
     """``DIR/index.html``: every figure with its headline, confidence in words, attribution and downloads.
 
     Plain HTML and inline CSS, no script and nothing fetched from elsewhere;
-    every piece of catalogue text is HTML-escaped.
+    every piece of catalogue text is HTML-escaped. Figures whose ids are in
+    ``undrawn`` offer no PNG or SVG and say that their images could not be drawn.
     """
     esc = _esc
     stories = [catalogue.stories[s] for s in dict.fromkeys(f.story for f in catalogue.figures) if s in catalogue.stories]
@@ -179,8 +223,7 @@ def site_index(catalogue: Catalogue) -> bytes:
             f'<p class="headline">{esc(formatting.headline(figure))}</p>',
             f'<p class="confidence">{exports.badge(formatting.confidence_summary(figure))}</p>',
             f'<p class="attribution">{esc(formatting.source_line(figure, catalogue))}</p>',
-            f'<p class="downloads">Download: <a href="{fid}/chart.png">PNG</a> · <a href="{fid}/chart.svg">SVG</a> · '
-            f'<a href="{fid}/index.html">HTML page</a> · <a href="{fid}/chart.vl.json">Vega-Lite JSON</a> · <a href="{fid}/data.csv">CSV</a></p>',
+            _downloads(fid, drawn=figure.id not in undrawn),
             "</li>",
         ]))
     count = len(catalogue.figures)
@@ -215,6 +258,14 @@ def site_index(catalogue: Catalogue) -> bytes:
         "",
     ]
     return "\n".join(page).encode("utf-8")
+
+
+def _downloads(fid: str, drawn: bool) -> str:
+    """A figure's line of downloads in the index (``fid`` already escaped); without images when they were not drawn."""
+    images_links = f'<a href="{fid}/chart.png">PNG</a> · <a href="{fid}/chart.svg">SVG</a> · ' if drawn else ""
+    missing = "" if drawn else " (the images could not be drawn)"
+    return (f'<p class="downloads">Download: {images_links}<a href="{fid}/index.html">HTML page</a> · '
+            f'<a href="{fid}/chart.vl.json">Vega-Lite JSON</a> · <a href="{fid}/data.csv">CSV</a>{missing}</p>')
 
 
 # -- the data package -----------------------------------------------------------------------

@@ -1,10 +1,12 @@
 """The command line: ``python -m figures check|export|build ...`` (also the ``figures`` script).
 
 Exit codes: 0 valid, 1 the catalogue has problems, 2 usage errors (no such
-file, a directory, an unknown format). ``build`` exits 0 when it built at
-least one figure, even if others were skipped for problems (each printed as
-``skipped: PATH:LINE: ...``); 1 when no figure could be built, or with
-``--strict`` when there was any problem.
+file, a directory, an unknown format). ``build`` exits 0 when it
+built at least one figure, even if others were skipped for problems (each
+printed as ``skipped: PATH:LINE: ...``); 1 when no figure could be built, when
+the images of a figure could not be drawn (each printed as ``not drawn: ID:
+why``; the rest of the site is written), or with ``--strict`` when there was
+any problem.
 """
 
 from __future__ import annotations
@@ -106,9 +108,10 @@ def build(path: str | None, output: str, jobs: int, progress: bool, strict: bool
     chart.vl.json, data.csv), and OUTPUT/index.html, figures.csv and
     datapackage.json. Rebuilding unchanged data gives byte-identical files.
     Figures with problems are skipped and each problem is printed on standard
-    error; the exit code is 0 when at least one figure was built.
+    error; the exit code is 0 when at least one figure was built, and 1 when
+    the images of a figure could not be drawn (the rest is written).
     """
-    from figures.build import build_site  # vl-convert and the charts load only when building
+    from figures.build import ImagesNotDrawn, build_site  # vl-convert and the charts load only when building
 
     catalogue = _open(path)
     for problem in catalogue.problems:
@@ -120,12 +123,20 @@ def build(path: str | None, output: str, jobs: int, progress: bool, strict: bool
     if target.exists() and not target.is_dir():
         raise click.UsageError(f"{target} is a file; give a folder to write the site into")
     started = time.perf_counter()
+    failures: dict[str, str] = {}
     try:
         written = build_site(catalogue, target, jobs=jobs, progress=progress)
+    except ImagesNotDrawn as err:
+        written, failures = err.written, err.failures
     except OSError as err:
         raise click.ClickException(f"{err.filename or target}: cannot be written ({err.strerror or err})") from None
     click.echo(f"built {len(catalogue.figures)} figures ({len(written)} files) in {target} in {time.perf_counter() - started:.1f} s", err=True)
+    for figure_id, why in failures.items():
+        click.echo(f"not drawn: {figure_id}: {why}", err=True)
     if catalogue.problems:
         click.echo(f"{len(catalogue.problems)} problem(s): the figures they concern were left out", err=True)
-        if strict:
-            sys.exit(1)
+    if failures:
+        click.echo(f"{len(failures)} figure(s) have no images: the renderer failed on them; every other file was written", err=True)
+        sys.exit(1)
+    if catalogue.problems and strict:
+        sys.exit(1)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,11 +17,13 @@ from click.testing import CliRunner
 from frictionless import validate
 
 from figures import formatting, units
-from figures.build import FIGURE_FILES, SITE_FILES, build_site, datapackage
+from figures.build import FIGURE_FILES, IMAGE_FILES, SITE_FILES, ImagesNotDrawn, build_site, datapackage
 from figures.cli import main
 from figures.exports import EXPORTERS, read_csv
 from figures.frames import COLUMN_DESCRIPTIONS, CSV_COLUMNS, NUMERIC_COLUMNS
 from figures.loader import load, load_text
+from figures.model import Catalogue
+from figures.render import TIMEOUT_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = load(ROOT / "data" / "figures.yaml")
@@ -227,6 +232,65 @@ def test_datapackage_of_a_small_catalogue_names_its_story(catalogue_text):
     assert package["title"] == "Figures: A story"
     assert package["sources"] == [{"title": "Source A"}]  # no url in the catalogue, none invented
     assert [u["unit"] for u in package["units"]] == ["vehicle", "missile"]
+
+
+def poisoned(catalogue: Catalogue, figure_id: str) -> Catalogue:
+    """``catalogue`` with a noncharacter in one figure's title: vl-convert aborts the process that draws it.
+
+    Built here because the checker refuses such a title in a file.
+    """
+    figures = tuple(dataclasses.replace(f, title=f"{f.title} ab\ufffecd") if f.id == figure_id else f for f in catalogue.figures)
+    return dataclasses.replace(catalogue, figures=figures)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_figure_the_renderer_cannot_draw_loses_only_its_images_and_the_build_says_so(catalogue_text, tmp_path, jobs, capfd):
+    catalogue = poisoned(load_text(catalogue_text()), "target")
+    (tmp_path / "target").mkdir()
+    (tmp_path / "target" / "chart.png").write_bytes(b"an earlier build's image of other data")
+
+    with pytest.raises(ImagesNotDrawn) as caught:
+        build_site(catalogue, tmp_path, jobs=jobs, progress=False)
+
+    assert list(caught.value.failures) == ["target"]
+    assert caught.value.failures["target"].startswith("the drawing process was killed by SIGABRT: ")
+    good = ("good-before", "good-after")
+    site = files_of(tmp_path)
+    assert set(site) == ({f"{fid}/{name}" for fid in good for name in FIGURE_FILES} | set(SITE_FILES)
+                         | {f"target/{name}" for name in FIGURE_FILES if name not in IMAGE_FILES})
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in caught.value.written) == sorted(site)
+    for fid in good:
+        for file, fmt in (("chart.png", "png"), ("chart.svg", "svg")):
+            assert site[f"{fid}/{file}"] == EXPORTERS[fmt].render(catalogue, catalogue.figure(fid)), (fid, file)
+    index = Links(site["index.html"])
+    hrefs = [a["href"] for t, a in index.tags if t == "a"]
+    assert "target/index.html" in hrefs and "good-before/chart.png" in hrefs and "target/chart.png" not in hrefs
+    assert all((tmp_path / h).is_file() for h in hrefs if not h.startswith(("http:", "https:")))  # no broken local link
+    assert index.text.count("(the images could not be drawn)") == 1
+    assert "panicked" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_python_m_figures_build_reports_each_figure_it_could_not_draw_writes_the_rest_and_exits_1(catalogue_text, write, tmp_path, jobs):
+    """A renderer that never answers in time, through the real command: every figure fails to draw and nothing else does.
+
+    (A catalogue file cannot carry a title vl-convert crashes on, because the checker refuses it; a timeout is the
+    renderer failure a file-driven run can meet. The crash itself is tested above through build_site.)
+    """
+    path = write(catalogue_text())
+    out = tmp_path / "site"
+
+    done = subprocess.run([sys.executable, "-m", "figures", "build", str(path), "-o", str(out), "-j", jobs, "--no-progress"],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, TIMEOUT_ENV: "0.001"})
+
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.splitlines()
+    assert [line for line in lines if line.startswith("not drawn: ")] == [
+        f"not drawn: {fid}: the drawing process did not start within 0.001 s" for fid in ("good-before", "target", "good-after")]
+    assert lines[-1] == "3 figure(s) have no images: the renderer failed on them; every other file was written"
+    assert "Traceback" not in done.stderr and done.stdout == ""
+    assert set(files_of(out)) == set(SITE_FILES) | {f"{fid}/{name}" for fid in ("good-before", "target", "good-after")
+                                                     for name in FIGURE_FILES if name not in IMAGE_FILES}
 
 
 # -- the command line -------------------------------------------------------------------------
