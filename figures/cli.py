@@ -1,12 +1,13 @@
 """The command line: ``python -m figures check|export|build ...`` (also the ``figures`` script).
 
 Exit codes: 0 valid, 1 the catalogue has problems, 2 usage errors (no such
-file, a directory, an unknown format). ``build`` exits 0 when it
+file, a directory, an unknown format or figure). ``build`` exits 0 when it
 built at least one figure, even if others were skipped for problems (each
 printed as ``skipped: PATH:LINE: ...``); 1 when no figure could be built, when
 the images of a figure could not be drawn (each printed as ``not drawn: ID:
 why``; the rest of the site is written), or with ``--strict`` when there was
-any problem.
+any problem. ``export png|svg|html|vl.json FIGURE`` exits 1 with one line
+naming the figure when its image cannot be drawn.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import click
 from figures import exports
 from figures.loader import load
 from figures.model import Catalogue
+from figures.render import RenderError
 
 DEFAULT_DATA = "data/figures.yaml"
 
@@ -83,15 +85,50 @@ def export_csv(path: str | None, output: str | None) -> None:
     for problem in catalogue.problems:
         click.echo(f"skipped: {problem}", err=True)
     data = exports.EXPORTERS["csv"].render(catalogue, None)
+    _emit(data, output, f"wrote {catalogue.claim_count} claims to {output}")
+
+
+def _emit(data: bytes, output: str | None, note: str) -> None:
+    """Write ``data`` to the file ``output`` (and ``note`` to standard error), else to standard output."""
     if output:
         try:
             Path(output).write_bytes(data)
         except OSError as err:
             raise click.UsageError(f"{output}: cannot be written ({err.strerror or err}); check that its folder exists and is writable") from None
-        click.echo(f"wrote {catalogue.claim_count} claims to {output}", err=True)
+        click.echo(note, err=True)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
+
+
+def _figure_export(fmt: exports.Format) -> click.Command:
+    """``figures export <format> FIGURE [PATH] [-o FILE]`` for one per-figure format of :data:`figures.exports.EXPORTERS`."""
+
+    @click.argument("figure_id", metavar="FIGURE")
+    @click.argument("path", required=False)
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to this file instead of standard output.")
+    def command(figure_id: str, path: str | None, output: str | None) -> None:
+        catalogue = _open(path)
+        for problem in catalogue.problems:
+            click.echo(f"skipped: {problem}", err=True)
+        figure = catalogue.figure(figure_id)
+        if figure is None:
+            if catalogue.problems:
+                raise click.ClickException(f"{catalogue.path}: no valid figure {figure_id!r}; the problems above may concern it")
+            raise click.UsageError(f"{catalogue.path}: no figure {figure_id!r}; give the id of one of its figures")
+        try:
+            data = fmt.render(catalogue, figure)
+        except RenderError as err:
+            raise click.ClickException(f"{figure.id}: its {fmt.name} file could not be drawn: {err.reason}") from None
+        _emit(data, output, f"wrote the {fmt.name} file of {figure.id} to {output}")
+
+    command.__doc__ = f"""Write one figure's {fmt.name} file ({fmt.label}): FIGURE is its id, PATH the catalogue."""
+    return export.command(fmt.name)(command)
+
+
+for _fmt in exports.EXPORTERS.values():
+    if _fmt.needs_figure:
+        _figure_export(_fmt)
 
 
 @main.command()

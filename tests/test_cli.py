@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -10,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from figures.cli import main
-from figures.exports import read_csv
+from figures.exports import EXPORTERS, read_csv
 from figures.loader import load
+from figures.render import TIMEOUT_ENV
 
 PROBLEM_LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+): (?P<what>[^\n]+?); (?P<fix>[^\n]+)$")
 
@@ -146,3 +148,57 @@ def test_python_m_figures_missing_file_exits_2_in_a_real_process(repo, tmp_path)
     assert done.returncode == 2
     assert "no such file" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# -- one figure in one format -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "html", "vl.json"])
+def test_export_of_one_figure_writes_the_same_bytes_as_the_app_download(runner, repo, tmp_path, fmt):
+    catalogue = load(repo / "data" / "figures.yaml")
+    out = tmp_path / f"chart.{fmt}"
+
+    result = runner.invoke(main, ["export", fmt, "humvees-left", str(repo / "data" / "figures.yaml"), "-o", str(out)])
+
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == EXPORTERS[fmt].render(catalogue, catalogue.figure("humvees-left"))
+    assert result.stderr == f"wrote the {fmt} file of humvees-left to {out}\n"
+    assert result.stdout == ""
+
+
+def test_export_of_one_figure_to_standard_output_reads_figures_data(runner, repo, monkeypatch):
+    monkeypatch.setenv("FIGURES_DATA", str(repo / "data" / "figures.yaml"))
+    catalogue = load(repo / "data" / "figures.yaml")
+
+    result = runner.invoke(main, ["export", "svg", "humvees-left"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == EXPORTERS["svg"].render(catalogue, catalogue.figure("humvees-left"))
+
+
+@pytest.mark.parametrize(("figure_id", "code", "message"), [
+    ("no-such-figure", 2, "no figure 'no-such-figure'; give the id of one of its figures"),
+    ("target", 1, "no valid figure 'target'; the problems above may concern it"),
+])
+def test_export_of_a_figure_that_is_not_a_valid_one_says_so(runner, catalogue_text, write, figure_id, code, message):
+    text = catalogue_text("unit: vehicle", "unit: humvee") if code == 1 else catalogue_text()
+    path = write(text)
+
+    result = runner.invoke(main, ["export", "png", figure_id, str(path)])
+
+    assert result.exit_code == code
+    assert f"{path}: {message}" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_python_m_figures_export_of_an_image_the_renderer_fails_on_prints_one_calm_line_and_exits_1(repo, tmp_path, fmt):
+    """A renderer that never answers in time (a file cannot carry a title vl-convert crashes on: the checker refuses it)."""
+    out = tmp_path / f"chart.{fmt}"
+
+    done = subprocess.run([sys.executable, "-m", "figures", "export", fmt, "humvees-left", "data/figures.yaml", "-o", str(out)],
+                          cwd=repo, capture_output=True, text=True, timeout=120, env={**os.environ, TIMEOUT_ENV: "0.001"})
+
+    assert done.returncode == 1
+    assert done.stderr == f"Error: humvees-left: its {fmt} file could not be drawn: the drawing process did not start within 0.001 s\n"
+    assert done.stdout == "" and not out.exists()
