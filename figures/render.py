@@ -48,8 +48,8 @@ MESSAGE = "This image could not be drawn; the data and the other downloads still
 """What :class:`RenderError` says: safe to show a reader (no path, no traceback, no data)."""
 TIMEOUT_ENV = "FIGURES_RENDER_TIMEOUT"
 """Environment variable: seconds a drawing (or a child's start) may take before the child is killed."""
-DEFAULT_TIMEOUT = 60.0
-"""Seconds, when :data:`TIMEOUT_ENV` is not set; a chart takes about 50 ms."""
+DEFAULT_TIMEOUT = 20.0
+"""Seconds, when :data:`TIMEOUT_ENV` is not set: a chart takes about 50 ms, a fresh child about 0.5 s to start and draw."""
 _READY = "ready"
 _CHILD = ("import sys\n"
           "from multiprocessing.connection import Connection\n"
