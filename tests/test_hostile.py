@@ -405,9 +405,9 @@ def test_numbers_stay_numbers_negative_ones_included(hostile_csv):
     assert frame["value"].min() == -1_000_000
 
 
-def test_a_negative_headline_is_text_and_neutralised(hostile_csv):
+def test_a_negative_headline_is_text_with_a_true_minus_that_no_spreadsheet_runs(hostile_csv):
     (row,) = [r for r in _raw_rows(hostile_csv) if r["figure_id"] == "formula-eq"]
-    assert row["headline"] == "'-1.5%"
+    assert row["headline"] == "\u22121.5%", "a true minus (U+2212) starts no formula, so the cell needs no quote"
 
 
 @pytest.mark.parametrize("figure_id", [None, *(f.id for f in CATALOGUE.figures)])
