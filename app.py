@@ -18,6 +18,7 @@ import streamlit as st
 from figures import exports, formatting, ui
 from figures.cli import data_path
 from figures.model import CREDIBILITY_GRADES, RELIABILITY_GRADES, Confidence, Qualifier
+from figures.render import RenderError
 from figures.search import Filters, Pager, page_of
 from figures.store import CatalogueStore
 
@@ -204,13 +205,23 @@ def journalist_tools(figure) -> None:
         for name, fmt in exports.EXPORTERS.items():
             st.download_button(
                 fmt.label,
-                data=lambda fmt=fmt: fmt.render(catalogue, figure),
+                data=lambda fmt=fmt: _render(fmt, figure),
                 file_name=fmt.filename(figure),
                 mime=fmt.media_type,
                 on_click="ignore",
                 icon=":material/download:",
                 key=f"download-{name}",
             )
+
+
+def _render(fmt, figure) -> bytes:
+    """One download's bytes. The image formats draw in a guarded child process: a drawing that fails is one
+    failed download (Streamlit tells the reader "Failed to generate file for download"), its reason goes to the log."""
+    try:
+        return fmt.render(catalogue, figure)
+    except RenderError as err:
+        logging.getLogger("figures.app").warning("the %s of %s could not be drawn: %s", fmt.name, figure.id, err.reason)
+        raise
 
 
 def catalogue_view() -> None:
