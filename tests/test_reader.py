@@ -218,3 +218,22 @@ def test_too_many_problems_stop_reading(monkeypatch):
 
     assert len(err.value.problems) == 11
     assert "more than 10 problems; fix these first" in err.value.problems[-1].message
+
+
+SPECIAL_FILES = ["/dev/zero", "fifo"]
+
+
+@pytest.mark.parametrize("kind", SPECIAL_FILES)
+def test_a_device_or_named_pipe_is_refused_at_once_without_reading_it(tmp_path, kind):
+    """``figures check /dev/zero`` ended in MemoryError, a named pipe hung; run in a process of its own so a regression cannot hang the suite."""
+    import os
+    import subprocess
+    import sys
+
+    path = "/dev/zero" if kind == "/dev/zero" else str(tmp_path / "pipe.yaml")
+    if kind == "fifo":
+        os.mkfifo(path)
+    done = subprocess.run([sys.executable, "-m", "figures", "check", path], capture_output=True, text=True, timeout=60)
+    output = done.stdout + done.stderr
+    assert done.returncode in (1, 2) and "Traceback" not in output, output[-2000:]
+    assert ("is a device" in output or "named pipe" in output) and "not a catalogue file" in output, output[-2000:]

@@ -84,7 +84,8 @@ def test_notices_name_the_file_but_never_the_servers_absolute_path(catalogue_fil
 def test_display_path_is_relative_inside_the_working_folder_and_the_bare_name_outside(tmp_path, monkeypatch, inside, shown):
     (tmp_path / "data").mkdir()
     path = tmp_path / "data" / "figures.yaml"
-    monkeypatch.chdir(tmp_path if inside else tmp_path / "data" / ".." / "..")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path if inside else tmp_path / "elsewhere")
     assert display_path(path) == shown
 
 
