@@ -32,11 +32,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import markupsafe
 import vl_convert
 
-from figures import charts, formatting, images, render
+from figures import charts, formatting, images, render, templating
 from figures.frames import CSV_COLUMNS, NUMERIC_COLUMNS, claim_rows
-from figures.model import Catalogue, Claim, Confidence, Figure
+from figures.model import Catalogue, Claim, Figure
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 """A text cell starting with one of these runs as a formula in a spreadsheet (OWASP).
@@ -199,7 +200,7 @@ def html_page(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
     """
     figure = _need(figure, "html")
     spec = chart_spec(catalogue, figure, width=None)
-    spec_text = _script_json(spec)
+    spec_text = script_json(spec)
     start = ("(function () {\n"
              "  var chart = document.getElementById('chart');\n"
              "  var spec = JSON.parse(document.getElementById('figure-spec').textContent);\n"
@@ -239,76 +240,46 @@ def html_page(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
     return before.encode("utf-8") + b"<script>" + _bundle_bytes() + b"</script>" + after.encode("utf-8")
 
 
-def figure_article(catalogue: Catalogue, figure: Figure, url: str | None = None) -> str:
-    """The page's visible text around the chart, as an ``<article>``; every catalogue string escaped."""
+def figure_article(catalogue: Catalogue, figure: Figure, url: str | None = None,
+                   chart: markupsafe.Markup | None = None, after: markupsafe.Markup | None = None) -> str:
+    """The page's visible text around the chart, as an ``<article>`` (``figures/templates/_article.html.j2``).
+
+    ``chart`` is the chart's element (default: an empty ``<div id="chart">``
+    for the page's script to draw into, and a ``<noscript>`` note); ``after``
+    ends the article (the static site's downloads and embed code). Every
+    catalogue string is escaped by the template.
+    """
     summary = formatting.confidence_summary(figure)
     claims = sorted(figure.claims, key=lambda c: c.as_of)
-    parts = [
-        f'<article class="figure" id="figure-{_esc(figure.id)}">',
-        "<header>",
-        f"<h1>{_esc(figure.title)}</h1>",
-        f'<p class="headline">{_esc(formatting.headline(figure))}</p>',
-        f'<p class="confidence">{badge(summary)} <span class="meaning">{_esc(formatting.CONFIDENCE_MEANING[summary])}</span></p>',
-        "</header>",
-        *([f'<p class="description">{_esc(figure.description)}</p>'] if figure.description else []),
-        '<div id="chart" class="chart"></div>',
-        "<noscript><p>The chart needs JavaScript; every value is listed below.</p></noscript>",
-        f'<p class="source-line">{_esc(formatting.source_line(figure, catalogue))}</p>',
-        f"<h2>{'The claim' if len(claims) == 1 else 'The claims'}</h2>",
-        '<ol class="claims">',
-        *(_claim_item(claim, figure, catalogue, quoted=i == 0 or claim.quote != claims[i - 1].quote) for i, claim in enumerate(claims)),
-        "</ol>",
-        *_sources_list(claims, catalogue),
-        *_story_line(figure, catalogue),
-        *([f'<p class="permalink"><a href="{_esc(url)}" target="_top">See this figure with its full provenance</a></p>'] if url else []),
-        "</article>",
-    ]
-    return "\n".join(parts)
+    story = catalogue.stories.get(figure.story)
+    return templating.render(
+        "_article.html.j2", figure=figure, headline=formatting.headline(figure), summary=summary,
+        meaning=formatting.CONFIDENCE_MEANING[summary], chart=EMPTY_CHART if chart is None else chart,
+        source_line=formatting.source_line(figure, catalogue),
+        claims=[{"value": formatting.claim_value(claim, figure.unit), "as_of": claim.as_of.label,
+                 "attribution": formatting.attribution(claim, catalogue), "confidence": claim.confidence,
+                 "note": claim.confidence_note, "quote": claim.quote,
+                 "quoted": i == 0 or claim.quote != claims[i - 1].quote} for i, claim in enumerate(claims)],
+        sources=_sources(claims, catalogue),
+        story=None if story is None else {"publisher": story.publisher, "title": story.title, "url": safe_url(story.url),
+                                          "published": story.published.label},
+        permalink=url, after_article=after or "",
+    ).rstrip("\n")
 
 
-def badge(confidence: Confidence) -> str:
-    """The confidence badge: a symbol and the word, coloured, never colour alone."""
-    label = formatting.CONFIDENCE_LABELS[confidence]
-    return f'<span class="badge badge-{confidence.value}">{formatting.CONFIDENCE_ICONS[confidence]} {label}</span>'
+EMPTY_CHART = markupsafe.Markup('<div id="chart" class="chart"></div>\n'
+                                "<noscript><p>The chart needs JavaScript; every value is listed below.</p></noscript>")
+"""The chart's place in the standalone page, which its script fills."""
+badge = templating.badge
 
 
-def _claim_item(claim: Claim, figure: Figure, catalogue: Catalogue, quoted: bool = True) -> str:
-    """One claim: value, date, chain of custody, rating with its reason, and the quote (unless the previous claim had the same)."""
-    return "\n".join([
-        "<li>",
-        f'<p class="value"><strong>{_esc(formatting.claim_value(claim, figure.unit))}</strong> as of {_esc(claim.as_of.label)}</p>',
-        f'<p class="attribution">{_esc(formatting.attribution(claim, catalogue))}</p>',
-        f'<p class="rating">{badge(claim.confidence)} {_esc(claim.confidence_note)}</p>',
-        f"<blockquote>{_esc(claim.quote)}</blockquote>" if quoted else '<p class="same-quote">(The same words as above.)</p>',
-        "</li>",
-    ])
-
-
-def _sources_list(claims: list[Claim], catalogue: Catalogue) -> list[str]:
+def _sources(claims: list[Claim], catalogue: Catalogue) -> list[dict]:
+    """Every source and intermediary of ``claims``, in first-use order: name, link (if safe) and kind."""
     ids: list[str] = []
     for claim in claims:
         ids.extend(h for h in (claim.source, *claim.via) if h not in ids and h in catalogue.sources)
-    if not ids:
-        return []
-    items = []
-    for source_id in ids:
-        source = catalogue.sources[source_id]
-        name = _esc(formatting.source_label(source))
-        link = safe_url(source.url)
-        text = f'<a href="{_esc(link)}" rel="noopener" target="_blank">{name}</a>' if link else name
-        items.append(f"<li>{text} <span class=\"kind\">({_esc(source.kind)})</span></li>")
-    return ["<h2>Sources</h2>", '<ul class="sources">', *items, "</ul>"]
-
-
-def _story_line(figure: Figure, catalogue: Catalogue) -> list[str]:
-    story = catalogue.stories.get(figure.story)
-    if story is None:
-        return []
-    title = f"\u201c{_esc(story.title)}\u201d"
-    link = safe_url(story.url)
-    if link:
-        title = f'<a href="{_esc(link)}" rel="noopener" target="_blank">{title}</a>'
-    return [f'<p class="story">Story: {_esc(story.publisher)}, {title}, {_esc(story.published.label)}</p>']
+    return [{"name": formatting.source_label(catalogue.sources[i]), "url": safe_url(catalogue.sources[i].url),
+             "kind": catalogue.sources[i].kind} for i in ids]
 
 
 PAGE_CSS = """
@@ -381,7 +352,7 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _script_json(value: object) -> str:
+def script_json(value: object) -> str:
     """JSON safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` can end it or open a comment."""
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
