@@ -3,73 +3,91 @@
 The Streamlit app is the newsroom's working view; readers at scale get these
 plain files::
 
-    DIR/index.html            every figure: headline, confidence in words, attribution, links
-    DIR/figures.csv           the whole catalogue, one row per claim (the tidy CSV)
-    DIR/datapackage.json      a Frictionless Tabular Data Package describing figures.csv
-    DIR/<id>/index.html       the standalone, embeddable page of one figure (works offline)
-    DIR/<id>/chart.png        the chart, 2x, title, qualifier and source line inside
-    DIR/<id>/chart.svg        the same, with <title> and <desc>
-    DIR/<id>/chart.vl.json    its Vega-Lite spec
-    DIR/<id>/data.csv         the figure's claims
+    DIR/index.html              every figure: its chart small, headline, confidence in words, attribution, links
+    DIR/figures.csv             the whole catalogue, one row per claim (the tidy CSV)
+    DIR/datapackage.json        a Frictionless Tabular Data Package describing figures.csv
+    DIR/assets/vega-<hash>.js   Vega, Vega-Lite and vega-embed, once per site (also figure-<hash>.js, site-<hash>.css)
+    DIR/<id>/index.html         the figure's page: its chart drawn in (no script needed), every claim, downloads, embed code
+    DIR/<id>/embed.html         the card an iframe shows; it tells the host page its height
+    DIR/<id>/oembed.json        its oEmbed (``type: rich``), when the site's address is given (``base_url``)
+    DIR/<id>/chart.png          the chart, 2x, title, qualifier and source line inside
+    DIR/<id>/chart.svg          the same, with <title> and <desc>
+    DIR/<id>/chart.vl.json      its Vega-Lite spec
+    DIR/<id>/data.csv           the figure's claims
 
-Every file comes from :data:`figures.exports.EXPORTERS` (or the same
-functions), so a published file and an app download are the same bytes.
-Rebuilding unchanged data gives byte-identical files (no timestamps, sorted
-keys), and files whose bytes did not change are not rewritten, so their
-modification times stay put for rsync and CDN uploads. Child processes
-(:class:`figures.render.Pool`) draw the images, one figure per task, while the
-main process builds the specs and writes the pages and every file; the images
-are never drawn in the main process. A figure whose images cannot be drawn
-(the renderer crashed, hung or refused it) is one failure: its images are left
-out (an earlier build's are removed), the rest of the site is written, its
-entry in the index says so, and :func:`build_site` then raises
-:class:`ImagesNotDrawn` naming it.
+The images, the Vega-Lite JSON and the CSVs come from the same functions as
+the app's downloads (:mod:`figures.exports`), so they are the same bytes; the
+pages come from :mod:`figures.site`.
+
+**Incremental.** Every file is stored in a content-addressed cache
+(:mod:`figures.cache`, ``<DIR>.cache/`` beside the site by default) under a
+key that hashes all it is made from: a figure's pages and data under its
+content (its claims, sources and story, with line numbers left out) and the
+code and templates that write them; its images under its Vega-Lite spec
+(which carries the theme), its labels, the renderer's version, the drawing
+code and the fonts installed. A rebuild of unchanged data draws nothing and
+writes no page: it links the cached files into place. Child processes
+(:class:`figures.render.Pool`) draw what is missing, one figure per task.
+
+**Atomic.** The site is written into a staging folder beside ``DIR`` and
+swapped into place when complete (:mod:`figures.outdir`), so readers and
+uploads never see half a build; Ctrl-C or SIGTERM leaves the previous site as
+it was and no drawing process behind. :func:`figures.outdir.check` refuses a
+folder a build must not replace.
+
+A figure whose images cannot be drawn (the renderer crashed, hung or refused
+it) is one failure: its images are left out, the rest of the site is
+published, its entry in the index says so, and :func:`build_site` then
+raises :class:`ImagesNotDrawn` naming it.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
+import functools
 import hashlib
-import html
+import importlib.metadata
 import json
-import os
-import re
-import shutil
+import signal
 import sys
-import tempfile
-from collections.abc import Collection, Iterator
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import click
+import vl_convert
 
-from figures import exports, formatting, images, render, units
+from figures import cache as cache_module
+from figures import exports, images, outdir, render, site, units
 from figures.frames import COLUMN_DESCRIPTIONS, CSV_COLUMNS, NUMERIC_COLUMNS
 from figures.model import Catalogue, Confidence, Figure, Qualifier
 
-FIGURE_FILES = ("index.html", "chart.png", "chart.svg", "chart.vl.json", "data.csv")
-"""The files of one figure's folder, ``DIR/<id>/``."""
-IN_FLIGHT_PER_JOB = 4
-"""Drawing tasks queued per drawing process, at most, while the main process builds the next figures' files."""
+FIGURE_FILES = ("index.html", "embed.html", "chart.png", "chart.svg", "chart.vl.json", "data.csv")
+"""The files of one figure's folder, ``DIR/<id>/`` (and ``oembed.json`` when the site's address is given)."""
 IMAGE_FILES = ("chart.png", "chart.svg")
 """The files of a figure's folder that a renderer draws."""
 SITE_FILES = ("index.html", "figures.csv", "datapackage.json")
-"""The files at the top of the folder."""
+"""The files at the top of the folder (besides ``assets/``)."""
+IN_FLIGHT_PER_JOB = 4
+"""Drawing tasks queued per drawing process, at most, while the main process goes on with the next figures."""
 INTEGER_COLUMNS = ("credibility",)
 DATAPACKAGE_NAME = "figures"
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
+"""Where vl-convert finds the system's fonts; what is installed there is part of every image's key."""
 
 
 class ImagesNotDrawn(Exception):
-    """The site was written, but the images of some figures could not be drawn.
+    """The site was published, but the images of some figures could not be drawn.
 
     Attributes
     ----------
     failures : dict of str to str
         Figure id to why its images were not drawn (one line, from :attr:`figures.render.RenderError.reason`).
     written : list of Path
-        Every file of the site that was written, sorted (what :func:`build_site` returns otherwise).
+        Every file of the site, sorted (what :func:`build_site` returns otherwise).
     """
 
     def __init__(self, failures: dict[str, str], written: list[Path]) -> None:
@@ -78,8 +96,19 @@ class ImagesNotDrawn(Exception):
         self.written = written
 
 
-def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: bool = True) -> list[Path]:
-    """Write the static site of ``catalogue``'s valid figures into ``out_dir``.
+class BuildInterrupted(KeyboardInterrupt):
+    """SIGTERM arrived during a build (Ctrl-C raises :class:`KeyboardInterrupt` itself); the previous site is untouched."""
+
+
+def default_cache(out_dir: Path) -> Path:
+    """The cache of a site: ``<DIR>.cache`` beside it (``_site`` → ``_site.cache``)."""
+    out_dir = Path(out_dir).absolute()
+    return out_dir.parent / f"{out_dir.name}.cache"
+
+
+def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: bool = True, *,
+               base_url: str | None = None, force: bool = False, cache_dir: Path | None = None) -> list[Path]:
+    """Publish the static site of ``catalogue``'s valid figures as ``out_dir``.
 
     Parameters
     ----------
@@ -87,46 +116,63 @@ def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: boo
         The loaded catalogue; figures with problems are already left out of
         it by the loader (the caller reports ``catalogue.problems``).
     out_dir : Path
-        The folder to write; created if missing. Folders of figures no longer
-        in the catalogue are removed, but only when they hold nothing but the
-        files a build writes.
+        The site's folder. It is replaced as a whole when the new site is
+        complete; until then it stays as it was.
     jobs : int
-        Child processes drawing the images (one figure per task) while this
-        process builds the specs and pages; images are never drawn in this process.
+        Child processes drawing the images that are not in the cache.
     progress : bool
         Show a progress bar on standard error.
+    base_url : str, optional
+        The site's public address (``https://news.example/figures/``): with it,
+        pages carry canonical and oEmbed links, absolute URLs in their JSON-LD,
+        and the embed code; each figure gets its ``oembed.json``.
+    force : bool
+        Replace ``out_dir`` even if it holds files a build does not write.
+    cache_dir : Path, optional
+        The build cache; default :func:`default_cache`.
 
     Returns
     -------
     list of Path
-        Every file of the site, sorted.
+        Every file of the published site, sorted.
 
     Raises
     ------
+    figures.outdir.UnsafeOutput
+        Before writing anything, if ``out_dir`` must not be replaced.
     ImagesNotDrawn
-        After writing the whole site, when the images of some figures could
-        not be drawn; it names them and why.
+        After publishing the site, when the images of some figures could not be drawn.
+    KeyboardInterrupt
+        On Ctrl-C (or :class:`BuildInterrupted` on SIGTERM); the previous site is untouched.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(out_dir).absolute()
+    base_url = exports.safe_url(base_url) if base_url else None
+    if base_url is not None and not base_url.endswith("/"):
+        base_url += "/"
+    protected = {"the folder the build runs in": Path.cwd()}
+    if catalogue.path and Path(catalogue.path).exists():
+        protected["the catalogue"] = Path(catalogue.path)
+    outdir.check(out_dir, protected, force)
     for figure in catalogue.figures:
-        if not _SLUG.fullmatch(figure.id):  # the loader only lets slugs through; never write outside out_dir
+        if not outdir.is_slug(figure.id):  # the loader only lets slugs through; never write outside the site
             raise ValueError(f"figure id {figure.id!r} is not a slug")
-    _remove_stale(out_dir, {f.id for f in catalogue.figures})
-
+    store = cache_module.Cache(cache_dir or default_cache(out_dir))
     failures: dict[str, str] = {}
-    with _progress(len(catalogue.figures), progress) as bar:
-        written = _write_figures(catalogue, out_dir, max(1, min(jobs, len(catalogue.figures))), bar, failures)
-    written.append(_write(out_dir / "figures.csv", exports.EXPORTERS["csv"].render(catalogue, None)))
-    written.append(_write(out_dir / "datapackage.json", _json_bytes(datapackage(catalogue, out_dir / "figures.csv"))))
-    written.append(_write(out_dir / "index.html", site_index(catalogue, undrawn=failures)))
+    with _terminate_as_interrupt(), outdir.Staging(out_dir) as staging:
+        writer = _SiteWriter(catalogue, staging.path, store, base_url)
+        with _progress(len(catalogue.figures), progress) as bar:
+            sizes = writer.figures(max(1, min(jobs, len(catalogue.figures))), bar, failures)
+        writer.top(sizes)
+        staging.publish()
+    store.prune()
+    written = sorted(p for p in out_dir.rglob("*") if p.is_file())
     if failures:
-        raise ImagesNotDrawn(failures, sorted(written))
-    return sorted(written)
+        raise ImagesNotDrawn(failures, written)
+    return written
 
 
 def figure_files(catalogue: Catalogue, figure: Figure) -> dict[str, bytes]:
-    """The bytes of every file of one figure's folder (:data:`FIGURE_FILES`); the chart is drawn once for both images.
+    """The bytes of the published files of one figure that are also app downloads (the images, JSON and CSV).
 
     The images are drawn by :func:`figures.render.shared`'s child process.
 
@@ -136,148 +182,216 @@ def figure_files(catalogue: Catalogue, figure: Figure) -> dict[str, bytes]:
         If the images could not be drawn.
     """
     spec = exports.chart_spec(catalogue, figure)
-    files = _files_without_images(catalogue, figure, spec)
-    files["chart.png"], files["chart.svg"] = render.shared().call(images.png_and_svg, spec, *exports.image_labels(spec, figure))
-    return {name: files[name] for name in FIGURE_FILES}
+    png, svg = render.shared().call(images.png_and_svg, spec, *exports.image_labels(spec, figure))
+    return {"chart.png": png, "chart.svg": svg, "chart.vl.json": exports.spec_json(spec),
+            "data.csv": exports.EXPORTERS["csv"].render(catalogue, figure)}
 
 
-def write_figure(catalogue: Catalogue, figure: Figure, out_dir: Path) -> list[Path]:
-    """Write every file of ``out_dir/<id>/`` for one figure; returns them. Raises :class:`figures.render.RenderError` like :func:`figure_files`."""
-    return _write_files(out_dir / figure.id, figure_files(catalogue, figure))
+# -- keys -----------------------------------------------------------------------------------
+
+@functools.cache
+def code_fingerprint(site_assets: site.Assets) -> str:
+    """What every file of the site depends on besides the data: this package's code, templates and assets, its libraries' versions."""
+    package = Path(__file__).parent
+    parts: list[bytes | str] = [site.fingerprint(site_assets)]
+    for path in sorted(package.glob("*.py")) + sorted(package.glob("*.txt")) + sorted((package / "static").glob("*")):
+        parts += [path.name, path.read_bytes()]
+    for library in ("altair", "vl-convert-python", "pint", "pandas", "Jinja2"):
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            parts += [library, importlib.metadata.version(library)]
+    return cache_module.digest(*parts)
 
 
-def _files_without_images(catalogue: Catalogue, figure: Figure, spec: dict) -> dict[str, bytes]:
-    """The page, the Vega-Lite JSON (of ``spec``, the image's) and the CSV of one figure."""
-    return {
-        "index.html": exports.EXPORTERS["html"].render(catalogue, figure),
-        "chart.vl.json": exports.spec_json(spec),
-        "data.csv": exports.EXPORTERS["csv"].render(catalogue, figure),
-    }
+@functools.cache
+def renderer_fingerprint() -> str:
+    """What an image depends on besides its spec: vl-convert's version, the drawing code, the fonts installed."""
+    parts: list[bytes | str] = [vl_convert.__version__, Path(images.__file__).read_bytes()]
+    for folder in FONT_FOLDERS:
+        top = Path(folder).expanduser()
+        if top.is_dir():
+            for path in sorted(top.rglob("*")):
+                with contextlib.suppress(OSError):
+                    info = path.stat()
+                    parts.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}")
+    return cache_module.digest(*parts)
 
 
-def _write_figures(catalogue: Catalogue, out_dir: Path, jobs: int, bar, failures: dict[str, str]) -> list[Path]:
-    """Every figure's folder, its images drawn by ``jobs`` child processes while this one builds the specs and pages.
-
-    The children import only :mod:`figures.images` (vl-convert), so they
-    start at once; each task sends one spec and gets the two images' bytes
-    back, which this process writes. At most :data:`IN_FLIGHT_PER_JOB` tasks
-    per child wait at a time, so the images of a large catalogue never pile
-    up in memory. A figure whose drawing fails goes into ``failures`` (id to
-    reason) and loses any images an earlier build left; its child starts
-    afresh for the next figure.
-    """
-    written: list[Path] = []
-    pending: collections.deque = collections.deque()
-
-    def write_drawn(everything: bool) -> None:
-        """Write the images drawn so far, in order (waiting while too many are queued); with ``everything``, all of them."""
-        while pending and (everything or pending[0][2].done() or len(pending) > IN_FLIGHT_PER_JOB * jobs):
-            figure_id, folder, future = pending.popleft()
-            try:
-                png, svg = future.result()
-            except render.RenderError as err:
-                failures[figure_id] = err.reason
-                for name in IMAGE_FILES:  # never publish an image of data that changed since
-                    (folder / name).unlink(missing_ok=True)
-            else:
-                written.extend(_write_files(folder, dict(zip(IMAGE_FILES, (png, svg), strict=True))))
-            bar.update(1)
-
-    with render.Pool(jobs) as drawing, ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="figures-draw") as threads:
-        for figure in catalogue.figures:
-            spec = exports.chart_spec(catalogue, figure)
-            folder = out_dir / figure.id
-            labels = exports.image_labels(spec, figure)
-            pending.append((figure.id, folder, threads.submit(drawing.call, images.png_and_svg, spec, *labels)))
-            written.extend(_write_files(folder, _files_without_images(catalogue, figure, spec)))
-            write_drawn(everything=False)
-        write_drawn(everything=True)
-    return written
+def figure_key(catalogue: Catalogue, figure: Figure, base_url: str | None, site_assets: site.Assets) -> str:
+    """The key of a figure's pages and data: its content with its sources and story, where the site lives, the code."""
+    plain = dataclasses.replace(figure, line=0, claims=tuple(dataclasses.replace(c, line=0) for c in figure.claims))
+    cited = sorted({h for c in figure.claims for h in (c.source, *c.via)})
+    sources = [repr(dataclasses.replace(catalogue.sources[h], line=0)) for h in cited if h in catalogue.sources]
+    story = catalogue.stories.get(figure.story)
+    return cache_module.digest(code_fingerprint(site_assets), repr(plain), *sources, repr(story and dataclasses.replace(story, line=0)),
+                               base_url or "", exports.public_base_url() or "")
 
 
-# -- the index page -------------------------------------------------------------------------
-
-def site_index(catalogue: Catalogue, undrawn: Collection[str] = ()) -> bytes:
-    """``DIR/index.html``: every figure with its headline, confidence in words, attribution and downloads.
-
-    Plain HTML and inline CSS, no script and nothing fetched from elsewhere;
-    every piece of catalogue text is HTML-escaped. Figures whose ids are in
-    ``undrawn`` offer no PNG or SVG and say that their images could not be drawn.
-    """
-    esc = _esc
-    stories = [catalogue.stories[s] for s in dict.fromkeys(f.story for f in catalogue.figures) if s in catalogue.stories]
-    title = "Figures" + (f": {stories[0].title}" if len(stories) == 1 else "")
-    story_items = []
-    for story in stories:
-        name = f"\u201c{esc(story.title)}\u201d"
-        link = exports.safe_url(story.url)
-        if link:
-            name = f'<a href="{esc(link)}" rel="noopener">{name}</a>'
-        story_items.append(f"<li>{esc(story.publisher)}, {name}, {esc(story.published.label)}</li>")
-    items = []
-    for figure in catalogue.figures:
-        fid = esc(figure.id)
-        items.append("\n".join([
-            f'<li id="{fid}">',
-            f'<h2><a href="{fid}/index.html">{esc(figure.title)}</a></h2>',
-            f'<p class="headline">{esc(formatting.headline(figure))}</p>',
-            f'<p class="confidence">{exports.badge(formatting.confidence_summary(figure))}</p>',
-            f'<p class="attribution">{esc(formatting.source_line(figure, catalogue))}</p>',
-            _downloads(fid, drawn=figure.id not in undrawn),
-            "</li>",
-        ]))
-    count = len(catalogue.figures)
-    page = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">",
-        f"<title>{esc(title)}</title>",
-        f"<style>{exports.PAGE_CSS}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
-        f"<h1>{esc(title)}</h1>",
-        f"<p>{count} figure{'s' if count != 1 else ''}, each with who claimed it, where it was published and how far we trust it.</p>",
-        *(["<p>From:</p>", '<ul class="stories">', *story_items, "</ul>"] if story_items else []),
-        '<p class="downloads">All the data: <a href="figures.csv">figures.csv</a> (one row per claim, with its provenance) · '
-        '<a href="datapackage.json">datapackage.json</a> (its columns, units and sources)</p>',
-        '<ul class="figures">',
-        *items,
-        "</ul>",
-        "<h2>How far we trust a figure</h2>",
-        '<ul class="legend">',
-        *(f"<li>{exports.badge(c)} {esc(formatting.CONFIDENCE_MEANING[c])}</li>" for c in Confidence),
-        "</ul>",
-        '<p class="meaning">A figure shows the weakest rating among its claims; each figure\'s page gives every claim its own rating and reason.</p>',
-        "</main>",
-        "</body>",
-        "</html>",
-        "",
-    ]
-    return "\n".join(page).encode("utf-8")
+def image_key(spec: dict, labels: tuple[str, str, str]) -> str:
+    """The key of a figure's images: the spec they are drawn from, their labels and the renderer."""
+    return cache_module.digest(renderer_fingerprint(), exports.spec_json(spec), *labels)
 
 
-def _downloads(fid: str, drawn: bool) -> str:
-    """A figure's line of downloads in the index (``fid`` already escaped); without images when they were not drawn."""
-    images_links = f'<a href="{fid}/chart.png">PNG</a> · <a href="{fid}/chart.svg">SVG</a> · ' if drawn else ""
-    missing = "" if drawn else " (the images could not be drawn)"
-    return (f'<p class="downloads">Download: {images_links}<a href="{fid}/index.html">HTML page</a> · '
-            f'<a href="{fid}/chart.vl.json">Vega-Lite JSON</a> · <a href="{fid}/data.csv">CSV</a>{missing}</p>')
+# -- writing --------------------------------------------------------------------------------
+
+class _SiteWriter:
+    """Writes one build into the staging folder ``root``, every file through the cache."""
+
+    def __init__(self, catalogue: Catalogue, root: Path, store: cache_module.Cache, base_url: str | None) -> None:
+        self.catalogue, self.root, self.store, self.base_url = catalogue, root, store, base_url
+        self.assets = site.assets(self.bundle())
+
+    def bundle(self) -> bytes:
+        """Vega's bundle from the cache (vl-convert takes a second to build it), else built and cached."""
+        key = cache_module.digest("vega-bundle", vl_convert.__version__)
+        entry = self.store.entry("bundle", key)
+        data = self.store.read(entry.get("sha", "")) if entry else None
+        if data is None:
+            data = exports.vega_bundle().encode("utf-8")
+            self.store.remember("bundle", key, {"sha": self.store.put(data)})
+        return data
+
+    def place(self, relative: str, data: bytes) -> str:
+        """Store ``data`` and link it at ``relative`` under the root; returns its hash."""
+        sha = self.store.put(data)
+        self.link(relative, sha)
+        return sha
+
+    def link(self, relative: str, sha: str) -> bool:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return self.store.place(sha, path)
+
+    def cached_figure(self, figure: Figure, key: str) -> tuple[bool, tuple[int, int] | None]:
+        """Link a figure's folder from the cache; (False, None) on a miss (nothing is left behind)."""
+        entry = self.store.entry("figure", key)
+        files = entry.get("files") if entry else None
+        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+            return False, None
+        folder = self.root / figure.id
+        folder.mkdir()
+        for name, sha in files.items():
+            if name not in outdir.FIGURE_FOLDER_FILES or not self.link(f"{figure.id}/{name}", sha):
+                for child in folder.iterdir():
+                    child.unlink()
+                folder.rmdir()
+                return False, None
+        size = entry.get("size")
+        return True, (tuple(size) if isinstance(size, list) and len(size) == 2 else None)
+
+    def figure(self, figure: Figure, key: str | None, spec: dict, drawn: tuple[bytes, bytes] | None) -> tuple[int, int] | None:
+        """Write a figure's folder from its spec and its images (None: not drawn); cache it when complete."""
+        files: dict[str, bytes] = {}
+        if drawn is not None:
+            files["chart.png"], files["chart.svg"] = drawn
+        files["chart.vl.json"] = exports.spec_json(spec)
+        files["data.csv"] = exports.EXPORTERS["csv"].render(self.catalogue, figure)
+        svg = drawn[1] if drawn else None
+        files["index.html"] = site.figure_page(self.catalogue, figure, spec, svg, self.base_url, self.assets)
+        files["embed.html"] = site.embed_page(self.catalogue, figure, spec, svg, self.base_url, self.assets)
+        size = site.inline_svg(svg)[1]
+        if self.base_url:
+            files["oembed.json"] = site.json_bytes(site.oembed(figure, self.base_url, size))
+        hashes = {name: self.place(f"{figure.id}/{name}", data) for name, data in sorted(files.items())}
+        if drawn is not None and key is not None:
+            self.store.remember("figure", key, {"files": hashes, "size": list(size) if size else None})
+        return size
+
+    def figures(self, jobs: int, bar, failures: dict[str, str]) -> dict[str, tuple[int, int] | None]:
+        """Every figure's folder: from the cache where it can be, else made (its images drawn by ``jobs`` children).
+
+        At most :data:`IN_FLIGHT_PER_JOB` drawings per child wait at a time,
+        so a large catalogue's images never pile up in memory. A figure whose
+        drawing fails goes into ``failures`` (id to reason), is published
+        without images and is not cached, so the next build tries again.
+        """
+        sizes: dict[str, tuple[int, int] | None] = {}
+        pending: collections.deque[tuple[Figure, str, dict, str, Future]] = collections.deque()
+
+        def finish(everything: bool) -> None:
+            while pending and (everything or pending[0][4].done() or len(pending) > IN_FLIGHT_PER_JOB * jobs):
+                figure, key, spec, images_key, future = pending.popleft()
+                try:
+                    png, svg = future.result()
+                except render.RenderError as err:
+                    failures[figure.id] = err.reason
+                    sizes[figure.id] = self.figure(figure, None, spec, None)
+                else:
+                    self.store.remember("images", images_key, {"chart.png": self.store.put(png), "chart.svg": self.store.put(svg)})
+                    sizes[figure.id] = self.figure(figure, key, spec, (png, svg))
+                bar.update(1)
+
+        drawing = render.Pool(jobs)
+        threads = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="figures-draw")
+        try:
+            for figure in self.catalogue.figures:
+                key = figure_key(self.catalogue, figure, self.base_url, self.assets)
+                hit, size = self.cached_figure(figure, key)
+                if hit:
+                    sizes[figure.id] = size
+                    bar.update(1)
+                    continue
+                spec = exports.chart_spec(self.catalogue, figure)
+                labels = exports.image_labels(spec, figure)
+                images_key = image_key(spec, labels)
+                drawn = self.cached_images(images_key)
+                if drawn is not None:
+                    sizes[figure.id] = self.figure(figure, key, spec, drawn)
+                    bar.update(1)
+                    continue
+                pending.append((figure, key, spec, images_key, threads.submit(drawing.call, images.png_and_svg, spec, *labels)))
+                finish(everything=False)
+            finish(everything=True)
+        finally:
+            threads.shutdown(wait=True, cancel_futures=True)
+            drawing.close()
+        return {f.id: sizes.get(f.id) for f in self.catalogue.figures}
+
+    def cached_images(self, key: str) -> tuple[bytes, bytes] | None:
+        """A figure's PNG and SVG from the cache, or None (never drawn, or a file of it corrupt)."""
+        entry = self.store.entry("images", key)
+        if not entry:
+            return None
+        png, svg = (self.store.read(entry.get(name, "")) for name in IMAGE_FILES)
+        return None if png is None or svg is None else (png, svg)
+
+    def top(self, sizes: dict[str, tuple[int, int] | None]) -> None:
+        """The shared assets, the index, the whole catalogue's CSV and its data package."""
+        for name, data in self.assets.files:
+            self.place(name, data)
+        csv = exports.EXPORTERS["csv"].render(self.catalogue, None)
+        self.place("figures.csv", csv)
+        self.place("datapackage.json", _json_bytes(datapackage(self.catalogue, csv_bytes=csv)))
+        entries = [site.IndexEntry(f, sizes.get(f.id)) for f in self.catalogue.figures]
+        self.place("index.html", site.index_page(self.catalogue, entries, self.assets))
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While building, SIGTERM raises :class:`BuildInterrupted`, so the build cleans up as after Ctrl-C (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise BuildInterrupted("terminated")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # -- the data package -----------------------------------------------------------------------
 
-def datapackage(catalogue: Catalogue, csv_path: Path | None = None) -> dict:
+def datapackage(catalogue: Catalogue, csv_path: Path | None = None, csv_bytes: bytes | None = None) -> dict:
     """A Frictionless Tabular Data Package (v1) describing ``figures.csv``.
 
     One resource with the CSV's dialect and a schema field (name, type,
     description) for every column of :data:`figures.frames.CSV_COLUMNS`; the
     catalogue's sources under ``sources``; the units in use, their dimension
     and the canonical unit they convert to under the custom property ``units``.
-    When ``csv_path`` is given, its size and SHA-256 are recorded too.
+    When the CSV's bytes (or ``csv_path``) are given, its size and SHA-256 are recorded too.
     """
     stories = [catalogue.stories[s] for s in dict.fromkeys(f.story for f in catalogue.figures) if s in catalogue.stories]
     title = "Figures" + (f": {stories[0].title}" if len(stories) == 1 else "")
@@ -295,8 +409,8 @@ def datapackage(catalogue: Catalogue, csv_path: Path | None = None) -> dict:
         "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": "\"", "doubleQuote": True, "header": True},
         "schema": {"fields": [_field(column) for column in CSV_COLUMNS], "missingValues": [""]},
     }
-    if csv_path is not None:
-        data = Path(csv_path).read_bytes()
+    data = csv_bytes if csv_bytes is not None else Path(csv_path).read_bytes() if csv_path is not None else None
+    if data is not None:
         resource["bytes"] = len(data)
         resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
     sources = []
@@ -352,58 +466,10 @@ def _units(catalogue: Catalogue) -> list[dict]:
     return out
 
 
-# -- files ----------------------------------------------------------------------------------
-
-def _write_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    return [_write(folder / name, data) for name, data in files.items()]
-
-
-def _write(path: Path, data: bytes) -> Path:
-    """Write ``data`` atomically (a temporary file, then rename); leave the file alone if its bytes are already ``data``."""
-    try:
-        if path.read_bytes() == data:
-            return path
-    except OSError:
-        pass
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    return path
-
-
-def _remove_stale(out_dir: Path, keep: set[str]) -> None:
-    """Remove folders of figures no longer in the catalogue.
-
-    Only a folder that is plainly an earlier build's is removed: exactly the
-    files of :data:`FIGURE_FILES`, no links, and an ``index.html`` that is
-    the page of the figure the folder is named after. Anything else stays.
-    """
-    for child in out_dir.iterdir():
-        if not child.is_dir() or child.is_symlink() or child.name in keep or not _SLUG.fullmatch(child.name):
-            continue
-        entries = list(child.iterdir())
-        if {p.name for p in entries} != set(FIGURE_FILES) or any(p.is_symlink() or not p.is_file() for p in entries):
-            continue
-        with open(child / "index.html", "rb") as page:
-            head = page.read(64_000)
-        if f'<article class="figure" id="figure-{child.name}">'.encode() in head:
-            shutil.rmtree(child)
-
+# -- helpers --------------------------------------------------------------------------------
 
 def _json_bytes(value: object) -> bytes:
     return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=True)
 
 
 class _NoBar:

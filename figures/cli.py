@@ -25,6 +25,8 @@ from figures.model import Catalogue
 from figures.render import RenderError
 
 DEFAULT_DATA = "data/figures.yaml"
+SITE_URL_ENV = "FIGURES_SITE_URL"
+"""Environment variable: the static site's public address, when `figures build` is not given `--base-url`."""
 
 
 def data_path(path: str | None) -> Path:
@@ -133,22 +135,34 @@ for _fmt in exports.EXPORTERS.values():
 
 @main.command()
 @click.argument("path", required=False)
-@click.option("-o", "--output", "output", required=True, type=click.Path(file_okay=False), help="The folder to write the site into (created if missing).")
+@click.option("-o", "--output", "output", required=True, type=click.Path(file_okay=False),
+              help="The site's folder: replaced as a whole when the new site is complete (created if missing).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of CPUs",
               help="Figures rendered in parallel.")
+@click.option("--base-url", envvar=SITE_URL_ENV, metavar="URL",
+              help=f"The site's public address (or ${SITE_URL_ENV}): canonical links, oEmbed, absolute URLs and the embed code.")
+@click.option("--force", is_flag=True, help="Replace the output folder even if it holds files a build did not write.")
+@click.option("--cache", "cache", type=click.Path(file_okay=False), metavar="DIR",
+              help="The build cache (default: OUTPUT.cache beside the site).")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar on standard error.")
 @click.option("--strict", is_flag=True, help="Exit 1 when the catalogue has any problem, even if figures were built (for CI).")
-def build(path: str | None, output: str, jobs: int, progress: bool, strict: bool) -> None:
+def build(path: str | None, output: str, jobs: int, base_url: str | None, force: bool, cache: str | None,
+          progress: bool, strict: bool) -> None:
     """Publish PATH as a static site in a folder any web server or CDN can serve.
 
-    Writes per figure OUTPUT/<id>/ (index.html, chart.png, chart.svg,
-    chart.vl.json, data.csv), and OUTPUT/index.html, figures.csv and
-    datapackage.json. Rebuilding unchanged data gives byte-identical files.
-    Figures with problems are skipped and each problem is printed on standard
-    error; the exit code is 0 when at least one figure was built, and 1 when
-    the images of a figure could not be drawn (the rest is written).
+    Writes per figure OUTPUT/<id>/ (index.html with the chart drawn in,
+    embed.html, chart.png, chart.svg, chart.vl.json, data.csv, and
+    oembed.json with --base-url), OUTPUT/assets/ (Vega, once per site), and
+    OUTPUT/index.html, figures.csv and datapackage.json. Only what changed is
+    drawn again (the cache is OUTPUT.cache); the new site replaces the old
+    one only when complete, so an interrupted build leaves the old one as it
+    was. Figures with problems are skipped and each problem is printed on
+    standard error; the exit code is 0 when at least one figure was built, 1
+    when the images of a figure could not be drawn (the rest is published),
+    2 when OUTPUT must not be replaced, 130 or 143 when interrupted.
     """
-    from figures.build import ImagesNotDrawn, build_site  # vl-convert and the charts load only when building
+    from figures.build import BuildInterrupted, ImagesNotDrawn, build_site  # vl-convert and the charts load only when building
+    from figures.outdir import UnsafeOutput
 
     catalogue = _open(path)
     for problem in catalogue.problems:
@@ -156,24 +170,32 @@ def build(path: str | None, output: str, jobs: int, progress: bool, strict: bool
     if not catalogue.figures:
         click.echo(f"{catalogue.path}: no valid figure to build", err=True)
         sys.exit(1)
+    if base_url and exports.safe_url(base_url) is None:
+        raise click.UsageError(f"--base-url {base_url!r} is not an http(s) address such as https://news.example/figures/")
     target = Path(output)
-    if target.exists() and not target.is_dir():
-        raise click.UsageError(f"{target} is a file; give a folder to write the site into")
     started = time.perf_counter()
     failures: dict[str, str] = {}
     try:
-        written = build_site(catalogue, target, jobs=jobs, progress=progress)
+        written = build_site(catalogue, target, jobs=jobs, progress=progress, base_url=base_url, force=force,
+                             cache_dir=Path(cache) if cache else None)
     except ImagesNotDrawn as err:
         written, failures = err.written, err.failures
+    except UnsafeOutput as err:
+        raise click.UsageError(str(err)) from None
+    except KeyboardInterrupt as err:
+        click.echo(f"\ninterrupted: nothing was published; {target} is as it was", err=True)
+        sys.exit(143 if isinstance(err, BuildInterrupted) else 130)
     except OSError as err:
         raise click.ClickException(f"{err.filename or target}: cannot be written ({err.strerror or err})") from None
     click.echo(f"built {len(catalogue.figures)} figures ({len(written)} files) in {target} in {time.perf_counter() - started:.1f} s", err=True)
+    if not base_url:
+        click.echo(f"no --base-url (or ${SITE_URL_ENV}): pages have no embed code, oEmbed or canonical links", err=True)
     for figure_id, why in failures.items():
         click.echo(f"not drawn: {figure_id}: {why}", err=True)
     if catalogue.problems:
         click.echo(f"{len(catalogue.problems)} problem(s): the figures they concern were left out", err=True)
     if failures:
-        click.echo(f"{len(failures)} figure(s) have no images: the renderer failed on them; every other file was written", err=True)
+        click.echo(f"{len(failures)} figure(s) have no images: the renderer failed on them; every other file was published", err=True)
         sys.exit(1)
     if catalogue.problems and strict:
         sys.exit(1)

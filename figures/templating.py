@@ -18,6 +18,9 @@ import markupsafe
 from figures import formatting
 from figures.model import Confidence
 
+GENERATOR = "figures"
+"""The ``<meta name="generator">`` of every page: how a build recognises its own pages in a folder."""
+
 
 def badge(confidence: Confidence) -> markupsafe.Markup:
     """The confidence badge: a symbol and the word, coloured, never colour alone."""
@@ -36,6 +39,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["badge"] = badge
+    env.globals["generator"] = GENERATOR
     return env
 
 

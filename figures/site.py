@@ -1,0 +1,354 @@
+"""The pages of the static site: a figure's page, its embed card, the index, oEmbed and JSON-LD.
+
+:mod:`figures.build` decides what to write and when; this module says what a
+page holds. Pages come from the Jinja2 templates in ``figures/templates/``
+with autoescape on, so no catalogue string ever becomes markup. Each figure
+page holds its chart already drawn (the SVG of ``chart.svg``, inline), so a
+reader sees it before any script runs and with JavaScript off; the page's
+one script, ``figure.js``, then loads Vega from the site's shared assets and
+swaps in the same chart with tooltips, and inside an iframe it posts the
+page's height to the host (see :func:`embed_snippet`).
+
+Every asset is written once per site under a content-hashed name
+(:func:`assets`) and referenced by a relative URL, so the site works from
+``file://``, from any subpath and offline, and a CDN may cache the assets forever.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.resources
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import markupsafe
+
+from figures import exports, formatting, templating, units
+from figures.cache import digest as cache_digest
+from figures.model import Catalogue, Confidence, Figure
+from figures.templating import render
+
+GENERATOR = templating.GENERATOR
+RATING_VALUES = {Confidence.CONFIRMED: 4, Confidence.REPORTED: 3, Confidence.CLAIMED: 2, Confidence.UNVERIFIED: 1}
+"""A confidence level as a schema.org ``Rating`` from 1 (worst) to 4 (best)."""
+CARD_TEXT_HEIGHT = 260
+"""Pixels an embed card needs around its chart (title, headline, badge, source line): its fallback height is this plus the chart's."""
+DEFAULT_CHART_HEIGHT = 240
+"""Pixels assumed for a chart that was not drawn."""
+MIN_EMBED_HEIGHT, MAX_EMBED_HEIGHT = 120, 10_000
+"""The heights the host script accepts from an embedded card, in CSS pixels."""
+SITE_CSS = """
+.site-nav{font-size:.875rem;margin:0 auto .75rem;max-width:1200px}
+.chart{position:relative}
+.chart>svg,.chart-live svg{display:block;width:100%;max-width:100%;height:auto}
+.chart-live:not(.ready){position:absolute;left:0;top:0;width:100%;visibility:hidden}
+.reuse textarea{width:100%;font:12px/1.4 monospace;resize:vertical}
+html.card body{padding:12px}
+.figure-card h1{font-size:1.15rem}
+.figure-card .headline{font-size:1.35rem}
+.figure-card .chart{margin:.5rem 0 .25rem}
+ul.figures>li{display:flow-root}
+.thumb img{float:right;width:200px;max-width:35%;height:auto;margin:0 0 .5rem 1rem;border:1px solid #E3E3E3}
+""".strip().replace("\n", "")
+_UNSAFE_SVG = re.compile(r"<\s*(?:script|foreignObject|iframe|object|embed)\b|\son[a-z]+\s*=|\bhref\s*=|javascript:", re.IGNORECASE)
+_SIZE = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)"[^>]*?\sheight="([0-9.]+)"')
+CSP_SCRIPTED = "; ".join([
+    "default-src 'none'",
+    "script-src 'self' 'unsafe-eval'",  # Vega compiles its expressions
+    "style-src 'self' 'unsafe-inline'",  # vega-tooltip adds its own <style>
+    "img-src 'self' data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+])
+"""The Content-Security-Policy of figure pages and embed cards: the site's own files only, no network request elsewhere."""
+CSP_PLAIN = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
+"""The policy of the index, which has no script."""
+
+
+@dataclass(frozen=True)
+class Assets:
+    """The site's shared files: paths relative to the site's root (``assets/vega-<hash>.js``) and their bytes."""
+
+    vega: str
+    script: str
+    css: str
+    files: tuple[tuple[str, bytes], ...] = ()
+
+    def relative(self, prefix: str) -> Assets:
+        """The same assets as seen from a page ``prefix`` deep (``"../"`` for a figure's folder)."""
+        return Assets(prefix + self.vega, prefix + self.script, prefix + self.css, self.files)
+
+
+def assets(bundle: bytes | None = None) -> Assets:
+    """The shared assets under content-hashed names: Vega with Vega-Lite and vega-embed, ``figure.js``, the style sheet.
+
+    ``bundle`` is :func:`figures.exports.vega_bundle` as bytes, if the caller
+    has it (building it takes vl-convert about a second); else it is built.
+    """
+    bundle = exports.vega_bundle().encode("utf-8") if bundle is None else bundle
+    return _assets(bundle)
+
+
+@functools.lru_cache(maxsize=2)
+def _assets(bundle: bytes) -> Assets:
+    script = importlib.resources.files("figures").joinpath("static/figure.js").read_bytes()
+    css = (exports.PAGE_CSS + SITE_CSS).encode("utf-8")
+    files = tuple((f"assets/{stem}-{hashlib.sha256(data).hexdigest()[:16]}.{ext}", data)
+                  for stem, ext, data in (("vega", "js", bundle), ("figure", "js", script), ("site", "css", css)))
+    return Assets(*(name for name, _ in files), files=files)
+
+
+def fingerprint(site_assets: Assets) -> str:
+    """What every page depends on besides its figure: the templates and the assets' (hashed) names."""
+    return cache_digest(templating.fingerprint(), site_assets.vega, site_assets.script, site_assets.css)
+
+
+# -- URLs -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FigureURLs:
+    """Where a figure lives on the published site; all None when the site's address is unknown."""
+
+    page: str | None = None
+    embed: str | None = None
+    oembed: str | None = None
+    data: str | None = None
+    png: str | None = None
+
+
+def figure_urls(base_url: str | None, figure_id: str) -> FigureURLs:
+    """The absolute URLs of a figure's page, embed card, oEmbed JSON, CSV and PNG under ``base_url`` (the site's root)."""
+    if not base_url:
+        return FigureURLs()
+    folder = f"{base_url.rstrip('/')}/{quote(figure_id, safe='')}/"
+    return FigureURLs(folder, folder + "embed.html", folder + "oembed.json", folder + "data.csv", folder + "chart.png")
+
+
+# -- the chart, drawn into the page -----------------------------------------------------------
+
+def inline_svg(svg: bytes | None) -> tuple[markupsafe.Markup, tuple[int, int] | None]:
+    """The ``<div id="chart">`` of a page holding ``chart.svg`` inline, and the chart's width and height (None if not drawn).
+
+    The SVG is vl-convert's drawing with its text escaped; it is still
+    refused (the page then says the chart is not drawn, and the script may
+    draw it) if it holds anything that could run or link: a script, a
+    ``foreignObject``, an event attribute, an ``href``.
+    """
+    text = svg.decode("utf-8") if svg else ""
+    size = _SIZE.search(text[:2000])
+    if not text.startswith("<svg") or size is None or _UNSAFE_SVG.search(text):
+        return markupsafe.Markup('<div id="chart" class="chart"><p class="no-chart">The chart is not drawn here; '
+                                 'every value is listed below.</p></div>'), None
+    width, height = round(float(size.group(1))), round(float(size.group(2)))
+    return markupsafe.Markup(f'<div id="chart" class="chart">{text}</div>'), (width, height)
+
+
+def fallback_height(size: tuple[int, int] | None) -> int:
+    """The fixed height of an embed's iframe when the host page runs no script: the chart's plus :data:`CARD_TEXT_HEIGHT`."""
+    return (size[1] if size else DEFAULT_CHART_HEIGHT) + CARD_TEXT_HEIGHT
+
+
+# -- pages ------------------------------------------------------------------------------------
+
+def figure_page(catalogue: Catalogue, figure: Figure, spec: dict, svg: bytes | None, base_url: str | None = None,
+                site_assets: Assets | None = None) -> bytes:
+    """``DIR/<id>/index.html``: the article with its chart drawn in, downloads, the embed code, JSON-LD and oEmbed discovery.
+
+    ``spec`` is the chart's Vega-Lite spec (the one ``svg`` was drawn from, so
+    the interactive chart takes exactly its place); ``svg`` is ``chart.svg``,
+    or None when the images could not be drawn; ``site_assets`` default :func:`assets`.
+    """
+    urls = figure_urls(base_url, figure.id)
+    chart, size = inline_svg(svg)
+    snippet = embed_snippet(urls.embed, figure, fallback_height(size)) if urls.embed else None
+    reuse = render("_after_article.html.j2", drawn=svg is not None, snippet=snippet,
+                   credit=credit_line(figure, catalogue, urls.page))
+    article = exports.figure_article(catalogue, figure, exports.figure_page_url(figure), chart=chart,
+                                     after=markupsafe.Markup(reuse))
+    return render(
+        "figure.html.j2", figure=figure, assets=(site_assets or assets()).relative("../"), csp=CSP_SCRIPTED, urls=urls,
+        summary_text=formatting.headline(figure) + ". " + formatting.source_line(figure, catalogue),
+        json_ld=markupsafe.Markup(exports.script_json(json_ld(catalogue, figure, base_url))),
+        article=markupsafe.Markup(article), spec_json=markupsafe.Markup(exports.script_json(spec)),
+    ).encode("utf-8")
+
+
+def embed_page(catalogue: Catalogue, figure: Figure, spec: dict, svg: bytes | None, base_url: str | None = None,
+               site_assets: Assets | None = None) -> bytes:
+    """``DIR/<id>/embed.html``: the card an iframe shows (title, headline, confidence, chart, source line, link to the page)."""
+    summary = formatting.confidence_summary(figure)
+    chart, _ = inline_svg(svg)
+    return render(
+        "embed.html.j2", figure=figure, assets=(site_assets or assets()).relative("../"), csp=CSP_SCRIPTED,
+        urls=figure_urls(base_url, figure.id), headline=formatting.headline(figure), summary=summary,
+        meaning=formatting.CONFIDENCE_MEANING[summary], chart=chart,
+        source_line=formatting.source_line(figure, catalogue), spec_json=markupsafe.Markup(exports.script_json(spec)),
+    ).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """What the index shows of one figure: its chart's width and height when ``chart.svg`` was drawn (else None)."""
+
+    figure: Figure
+    size: tuple[int, int] | None
+
+
+def index_page(catalogue: Catalogue, entries: list[IndexEntry], site_assets: Assets | None = None) -> bytes:
+    """``DIR/index.html``: every figure with its chart small (``chart.svg``), headline, confidence and attribution. No script."""
+    stories = [catalogue.stories[s] for s in dict.fromkeys(f.story for f in catalogue.figures) if s in catalogue.stories]
+    title = "Figures" + (f": {stories[0].title}" if len(stories) == 1 else "")
+    items = []
+    for entry in entries:
+        figure = entry.figure
+        width, height = entry.size or (0, 0)
+        items.append({
+            "id": figure.id, "title": figure.title, "headline": formatting.headline(figure),
+            "summary": formatting.confidence_summary(figure), "source_line": formatting.source_line(figure, catalogue),
+            "drawn": entry.size is not None, "width": width, "height": height,
+        })
+    return render(
+        "index.html.j2", title=title, csp=CSP_PLAIN, assets=site_assets or assets(), figures=items,
+        stories=[{"publisher": s.publisher, "title": s.title, "url": exports.safe_url(s.url), "published": s.published.label}
+                 for s in stories],
+        legend=[(c, formatting.CONFIDENCE_MEANING[c]) for c in Confidence],
+    ).encode("utf-8")
+
+
+# -- embedding --------------------------------------------------------------------------------
+
+HOST_SCRIPT = (
+    "(function(){if(window.figuresEmbeds)return;window.figuresEmbeds=1;"
+    "window.addEventListener('message',function(e){var d=e.data;"
+    "if(!d||d.type!=='figures:height'||typeof d.height!=='number')return;"
+    "var f=document.querySelectorAll('iframe[data-figures-embed]');"
+    "for(var i=0;i<f.length;i++){if(f[i].contentWindow===e.source){"
+    f"f[i].style.height=Math.max({MIN_EMBED_HEIGHT},Math.min({MAX_EMBED_HEIGHT},Math.ceil(d.height)))+'px';}}}}}});}})();"
+)
+"""The host page's few lines: set the height of the iframe whose card posted it (several embeds may share a page)."""
+
+
+def embed_snippet(embed_url: str, figure: Figure, height: int) -> str:
+    """What a journalist pastes: the iframe (fixed ``height`` until its card says how tall it is) and the host script.
+
+    A host that strips scripts keeps the iframe at ``height``; the card still
+    works there and scrolls if it must.
+    """
+    iframe = (f'<iframe src="{markupsafe.escape(embed_url)}" title="{markupsafe.escape(figure.title)}" '
+              f'data-figures-embed="{markupsafe.escape(figure.id)}" width="100%" height="{int(height)}" '
+              f'loading="lazy" style="width:100%;border:0;display:block"></iframe>')
+    return iframe + f"\n<script>{HOST_SCRIPT}</script>"
+
+
+def oembed(figure: Figure, base_url: str, size: tuple[int, int] | None, provider: str = GENERATOR) -> dict:
+    """The figure's oEmbed response (``type: rich``): the embed snippet in ``html``, with its width and height.
+
+    The width is :data:`figures.exports.EXPORT_WIDTH` (the card is fluid; a
+    consumer may set any width from 320 px), the height the card's fallback.
+    """
+    urls = figure_urls(base_url, figure.id)
+    height = fallback_height(size)
+    return {
+        "version": "1.0",
+        "type": "rich",
+        "title": figure.title,
+        "provider_name": provider,
+        "provider_url": base_url,
+        "html": embed_snippet(urls.embed, figure, height),
+        "width": exports.EXPORT_WIDTH,
+        "height": height,
+        "thumbnail_url": urls.png,
+        "cache_age": 86400,
+    }
+
+
+# -- JSON-LD ----------------------------------------------------------------------------------
+
+def json_ld(catalogue: Catalogue, figure: Figure, base_url: str | None = None) -> dict:
+    """The figure's schema.org description: a ``Dataset`` of its data and a ``ClaimReview`` per claim.
+
+    Each review names the claim's claimant, where it appeared (the source
+    and through whom), when it held, and our rating in words with its reason.
+    The claimant's type is not known to the catalogue; it is written as an
+    ``Organization`` (what schema.org's ``author`` of a ``Claim`` expects).
+    """
+    urls = figure_urls(base_url, figure.id)
+    claims = sorted(figure.claims, key=lambda c: c.as_of)
+    info = units.unit_info(figure.unit)
+    first, last = claims[0].as_of, claims[-1].as_of
+    dataset: dict = {
+        "@type": "Dataset",
+        "name": figure.title,
+        "description": figure.description or f"{formatting.headline(figure)}. {formatting.source_line(figure, catalogue)}",
+        "variableMeasured": {"@type": "PropertyValue", "name": figure.title, "unitText": info.name},
+        "temporalCoverage": first.iso if first == last else f"{first.iso}/{last.iso}",
+        "isAccessibleForFree": True,
+        "distribution": [{"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": urls.data or "data.csv"}],
+        "isBasedOn": [_creative_work(catalogue, s) for s in dict.fromkeys(c.source for c in claims) if s in catalogue.sources],
+    }
+    if urls.page:
+        dataset["url"] = urls.page
+    story = catalogue.stories.get(figure.story)
+    if story is not None:
+        work = {"@type": "NewsArticle", "headline": story.title, "publisher": {"@type": "Organization", "name": story.publisher},
+                "datePublished": story.published.iso}
+        if exports.safe_url(story.url):
+            work["url"] = story.url
+        dataset["citation"] = work
+    graph = [dataset]
+    for number, claim in enumerate(claims, 1):
+        appearance = _creative_work(catalogue, claim.source)
+        source = catalogue.sources.get(claim.source)
+        item: dict = {"@type": "Claim", "author": {"@type": "Organization", "name": claim.claimant}, "appearance": appearance,
+                      "text": claim.quote}
+        if source is not None and source.published is not None:
+            item["datePublished"] = source.published.iso
+        review: dict = {
+            "@type": "ClaimReview",
+            "claimReviewed": f"{formatting.claim_value(claim, figure.unit)} as of {claim.as_of.label}",
+            "itemReviewed": item,
+            "temporalCoverage": claim.as_of.iso,
+            "reviewRating": {
+                "@type": "Rating",
+                "ratingValue": RATING_VALUES[claim.confidence],
+                "bestRating": max(RATING_VALUES.values()),
+                "worstRating": min(RATING_VALUES.values()),
+                "alternateName": formatting.CONFIDENCE_LABELS[claim.confidence],
+                "ratingExplanation": claim.confidence_note,
+            },
+        }
+        if claim.via:
+            review["itemReviewed"]["appearance"] = [appearance, *(_creative_work(catalogue, v) for v in claim.via)]
+        if urls.page:
+            review["url"] = f"{urls.page}#claim-{number}"
+        graph.append(review)
+    return {"@context": "https://schema.org", "@graph": graph}
+
+
+def _creative_work(catalogue: Catalogue, source_id: str) -> dict:
+    source = catalogue.sources.get(source_id)
+    if source is None:
+        return {"@type": "CreativeWork", "name": source_id}
+    work: dict = {"@type": "CreativeWork", "name": source.name}
+    if source.publisher:
+        work["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.published is not None:
+        work["datePublished"] = source.published.iso
+    link = exports.safe_url(source.url)
+    if link:
+        work["url"] = link
+    return work
+
+
+def credit_line(figure: Figure, catalogue: Catalogue, page_url: str | None) -> str:
+    """How to credit the figure when reusing it: its source line, and the page's address when known."""
+    line = f"Credit: {formatting.source_line(figure, catalogue)}."
+    return line + (f" Figure: {page_url}" if page_url else "")
+
+
+def json_bytes(value: object) -> bytes:
+    """A JSON file of the site: sorted keys, two-space indent, UTF-8, a final newline."""
+    return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

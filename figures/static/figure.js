@@ -1,0 +1,72 @@
+/* figures: the script of a published figure page and of its embed card.
+   The chart is already in the page as an SVG drawn at build time; this script
+   1. tells a host page that embeds this page in an iframe how tall it is, so the
+      iframe fits its content at every width (the host's few lines of script in the
+      embed snippet listen for {type: "figures:height"}), and
+   2. after the first paint, loads Vega from the site's own assets and swaps the
+      drawn SVG for the same chart with tooltips, at the same size.
+   It asks no host but the site's own. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var figureId = root.getAttribute("data-figure") || "";
+  var lastHeight = 0;
+
+  function postHeight() {
+    if (window.parent === window) return;
+    var height = Math.ceil(root.getBoundingClientRect().height);
+    if (height === lastHeight) return;
+    lastHeight = height;
+    window.parent.postMessage({type: "figures:height", id: figureId, height: height}, "*");
+  }
+  if (window.parent !== window) {
+    root.classList.add("embedded");
+    if (window.ResizeObserver) new ResizeObserver(postHeight).observe(root);
+    window.addEventListener("load", postHeight);
+    window.addEventListener("resize", postHeight);
+    postHeight();
+  }
+
+  var chart = document.getElementById("chart");
+  var specElement = document.getElementById("figure-spec");
+  var bundle = root.getAttribute("data-vega");
+  if (!chart || !specElement || !bundle) return;
+
+  function live() {
+    if (typeof window.vegaEmbed !== "function") return;
+    var spec = JSON.parse(specElement.textContent);
+    var drawn = chart.firstElementChild;
+    var target = document.createElement("div");
+    target.className = "chart-live";
+    target.setAttribute("aria-hidden", "true");
+    chart.appendChild(target);
+    window.vegaEmbed(target, spec, {actions: false, renderer: "svg"}).then(function () {
+      var svg = target.querySelector("svg");
+      if (!svg) { chart.removeChild(target); return; }
+      if (drawn) {
+        svg.setAttribute("role", drawn.getAttribute("role") || "img");
+        var label = drawn.getAttribute("aria-labelledby");
+        if (label) svg.setAttribute("aria-labelledby", label);
+        var title = drawn.querySelector("title"), desc = drawn.querySelector("desc");
+        if (desc) svg.insertBefore(desc, svg.firstChild);
+        if (title) svg.insertBefore(title, svg.firstChild);
+        chart.removeChild(drawn);
+      }
+      target.removeAttribute("aria-hidden");
+      target.className = "chart-live ready";
+      chart.setAttribute("data-live", "true");
+      postHeight();
+    }).catch(function () {
+      if (target.parentNode) chart.removeChild(target);  /* the drawn chart stays */
+    });
+  }
+
+  function load() {
+    var script = document.createElement("script");
+    script.src = bundle;
+    script.onload = live;
+    document.body.appendChild(script);
+  }
+  /* after the first frame is painted: the drawn chart is on screen before Vega is even fetched */
+  requestAnimationFrame(function () { setTimeout(load, 0); });
+})();
