@@ -23,6 +23,7 @@ import json
 import re
 from dataclasses import dataclass
 from urllib.parse import quote
+from xml.etree import ElementTree
 
 import markupsafe
 
@@ -53,7 +54,9 @@ html.card body{padding:12px}
 ul.figures>li{display:flow-root}
 .thumb img{float:right;width:200px;max-width:35%;height:auto;margin:0 0 .5rem 1rem;border:1px solid #E3E3E3}
 """.strip().replace("\n", "")
-_UNSAFE_SVG = re.compile(r"<\s*(?:script|foreignObject|iframe|object|embed)\b|\son[a-z]+\s*=|\bhref\s*=|javascript:", re.IGNORECASE)
+SVG_ELEMENTS = frozenset({"svg", "g", "path", "rect", "line", "circle", "ellipse", "polygon", "polyline", "text", "tspan",
+                          "title", "desc", "defs", "clipPath", "linearGradient", "radialGradient", "stop", "style"})
+"""The elements a drawn chart may hold to be put into a page: shapes and text; nothing that runs, links or embeds."""
 _SIZE = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)"[^>]*?\sheight="([0-9.]+)"')
 CSP_SCRIPTED = "; ".join([
     "default-src 'none'",
@@ -133,17 +136,35 @@ def inline_svg(svg: bytes | None) -> tuple[markupsafe.Markup, tuple[int, int] | 
     """The ``<div id="chart">`` of a page holding ``chart.svg`` inline, and the chart's width and height (None if not drawn).
 
     The SVG is vl-convert's drawing with its text escaped; it is still
-    refused (the page then says the chart is not drawn, and the script may
-    draw it) if it holds anything that could run or link: a script, a
-    ``foreignObject``, an event attribute, an ``href``.
+    refused (the page then says the chart is not drawn here, and the script
+    may draw it) unless it parses and holds only shapes and text
+    (:data:`SVG_ELEMENTS`) with no event attribute, link or outside URL.
     """
     text = svg.decode("utf-8") if svg else ""
     size = _SIZE.search(text[:2000])
-    if not text.startswith("<svg") or size is None or _UNSAFE_SVG.search(text):
+    if not text.startswith("<svg") or size is None or not _plain_drawing(text):
         return markupsafe.Markup('<div id="chart" class="chart"><p class="no-chart">The chart is not drawn here; '
                                  'every value is listed below.</p></div>'), None
     width, height = round(float(size.group(1))), round(float(size.group(2)))
     return markupsafe.Markup(f'<div id="chart" class="chart">{text}</div>'), (width, height)
+
+
+def _plain_drawing(text: str) -> bool:
+    """True if the SVG ``text`` parses and holds only :data:`SVG_ELEMENTS`, with no event, link or style-import attribute."""
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError:
+        return False
+    for element in root.iter():
+        if element.tag.rpartition("}")[2] not in SVG_ELEMENTS:
+            return False
+        for name, value in element.attrib.items():
+            local = name.rpartition("}")[2].lower()
+            if local.startswith("on") or local in ("href", "src") or "url(" in value and "url(#" not in value:
+                return False
+        if element.tag.endswith("style") and ("@import" in (element.text or "") or "url(" in (element.text or "")):
+            return False
+    return True
 
 
 def fallback_height(size: tuple[int, int] | None) -> int:

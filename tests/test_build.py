@@ -1,11 +1,13 @@
-"""Static publishing: every file for every figure, byte-identical rebuilds, a valid Data Package, bad figures skipped."""
+"""Static publishing: every file for every figure, incremental and byte-identical rebuilds, atomic publishing, a valid Data Package, bad figures skipped."""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -17,7 +19,8 @@ from click.testing import CliRunner
 from frictionless import validate
 
 from figures import formatting, units
-from figures.build import FIGURE_FILES, IMAGE_FILES, SITE_FILES, ImagesNotDrawn, build_site, datapackage
+from figures import site as site_module
+from figures.build import FIGURE_FILES, IMAGE_FILES, SITE_FILES, ImagesNotDrawn, build_site, datapackage, default_cache
 from figures.cli import main
 from figures.exports import EXPORTERS, read_csv
 from figures.frames import COLUMN_DESCRIPTIONS, CSV_COLUMNS, NUMERIC_COLUMNS
@@ -32,6 +35,25 @@ HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
 
 def files_of(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def stamps_of(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file's bytes and modification time."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+ASSET_FILES = {name for name, _ in site_module.assets().files}
+"""The shared files of every site (``assets/vega-<hash>.js`` and the rest)."""
+
+
+def site_files(figure_ids) -> set[str]:
+    """The files of a site of these figures, all drawn, built without an address."""
+    return {f"{fid}/{name}" for fid in figure_ids for name in FIGURE_FILES} | set(SITE_FILES) | ASSET_FILES
+
+
+def undrawn_files(figure_ids) -> set[str]:
+    """The files of these figures when their images could not be drawn."""
+    return {f"{fid}/{name}" for fid in figure_ids for name in FIGURE_FILES if name not in IMAGE_FILES}
 
 
 class Links(HTMLParser):
@@ -61,7 +83,7 @@ class Links(HTMLParser):
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory) -> tuple[Path, Path, list[Path]]:
     """data/figures.yaml built twice, into two folders, each by two worker processes."""
-    first, second = tmp_path_factory.mktemp("site-a"), tmp_path_factory.mktemp("site-b")
+    first, second = tmp_path_factory.mktemp("builds") / "site-a", tmp_path_factory.mktemp("builds") / "site-b"
     written = build_site(REAL, first, jobs=2, progress=False)
     build_site(REAL, second, jobs=2, progress=False)
     return first, second, written
@@ -76,7 +98,7 @@ def bad_catalogue(catalogue_text, write) -> Path:
 def test_every_figure_gets_its_folder_with_every_file(sites):
     site, _, written = sites
 
-    expected = {f"{f.id}/{name}" for f in REAL.figures for name in FIGURE_FILES} | set(SITE_FILES)
+    expected = site_files(f.id for f in REAL.figures)
     assert set(files_of(site)) == expected
     assert sorted(p.relative_to(site).as_posix() for p in written) == sorted(expected)
     assert all(p.stat().st_size > 0 for p in written)
@@ -91,17 +113,17 @@ def test_two_builds_into_two_folders_are_byte_identical(sites):
     assert [name for name in a if a[name] != b[name]] == []
 
 
-def test_rebuilding_in_one_process_changes_no_byte_and_rewrites_no_file(sites):
+def test_rebuilding_unchanged_data_changes_no_byte_and_no_modification_time(sites):
     site, _, written = sites
-    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in written}
+    before = stamps_of(site)
 
     again = build_site(REAL, site, jobs=1, progress=False)
 
     assert again == written
-    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in again} == before
+    assert stamps_of(site) == before
 
 
-@pytest.mark.parametrize(("file", "fmt"), [("index.html", "html"), ("chart.png", "png"), ("chart.svg", "svg"), ("chart.vl.json", "vl.json"), ("data.csv", "csv")])
+@pytest.mark.parametrize(("file", "fmt"), [("chart.png", "png"), ("chart.svg", "svg"), ("chart.vl.json", "vl.json"), ("data.csv", "csv")])
 def test_published_files_are_the_same_bytes_as_the_app_downloads(sites, file, fmt):
     site, _, _ = sites
     figure = REAL.figure("russia-iskander-stock")
@@ -184,13 +206,27 @@ def test_site_index_links_every_figure_with_headline_confidence_word_and_attribu
     assert all((site / h).is_file() for h in hrefs if not h.startswith(("http:", "https:")))  # no broken local link
 
 
-def test_site_index_is_responsive_and_loads_nothing_from_elsewhere(sites):
+def test_site_index_is_responsive_runs_no_script_and_loads_only_files_of_the_site(sites):
     site, _, _ = sites
 
     page = Links((site / "index.html").read_bytes())
 
     assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in page.tags
-    assert not [t for t, a in page.tags if t in ("script", "link", "img", "iframe")]
+    assert not [t for t, a in page.tags if t in ("script", "iframe")]
+    loaded = [a.get("src") or a.get("href") for t, a in page.tags if t in ("img", "link")]
+    assert loaded and all(not re.match(r"[a-z]+:|//", url) and (site / url).is_file() for url in loaded)
+
+
+def test_site_index_shows_every_figure_chart_small_from_its_drawn_svg(sites):
+    site, _, _ = sites
+
+    images = [a for t, a in Links((site / "index.html").read_bytes()).tags if t == "img"]
+
+    assert [a["src"] for a in images] == [f"{f.id}/chart.svg" for f in REAL.figures]
+    for attributes in images:
+        drawn = ET.fromstring((site / attributes["src"]).read_bytes())
+        assert (attributes["width"], attributes["height"]) == (drawn.get("width"), drawn.get("height"))
+        assert attributes["loading"] == "lazy" and attributes["alt"] == ""  # the heading next to it names the figure
 
 
 def test_hostile_text_is_escaped_in_the_site_index_and_the_figure_page(catalogue_text, tmp_path):
@@ -201,29 +237,131 @@ def test_hostile_text_is_escaped_in_the_site_index_and_the_figure_page(catalogue
     build_site(catalogue, tmp_path, jobs=1, progress=False)
 
     index = (tmp_path / "index.html").read_text("utf-8")
-    assert "<script" not in index and "<img" not in index
+    assert "<script" not in index and "<img src=x" not in index
+    assert [a["src"] for t, a in Links(index.encode()).tags if t == "img"] == [f"{f.id}/chart.svg" for f in catalogue.figures]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index and "&lt;img src=x onerror=alert(1)&gt;" in index
     assert f"T {HOSTILE}" in Links(index.encode()).text
-    page = (tmp_path / "target" / "index.html").read_text("utf-8")
-    assert page.count("<script") == 3 and "<script>alert" not in page
+    for name in ("index.html", "embed.html"):
+        page = (tmp_path / "target" / name).read_text("utf-8")
+        scripts = [a for t, a in Links(page.encode()).tags if t == "script"]
+        assert [a.get("type") or a.get("src", "").split("/")[-1].split("-")[0] for a in scripts] == (
+            ["application/ld+json", "application/json", "figure"] if name == "index.html" else ["application/json", "figure"])
+        assert "<script>alert" not in page and "<img src=x" not in page and "onerror=alert(1)>" not in page
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page  # in the text and in the chart drawn into the page
     ET.fromstring((tmp_path / "target" / "chart.svg").read_bytes())  # still well-formed XML
 
 
-def test_folders_of_removed_figures_are_deleted_but_nothing_else(catalogue_text, tmp_path):
-    build_site(load_text(catalogue_text()), tmp_path, jobs=1, progress=False)
-    (tmp_path / "notes").mkdir()
-    (tmp_path / "notes" / "index.html").write_text("mine")
-    (tmp_path / "lookalike").mkdir()
-    for name in FIGURE_FILES:
-        (tmp_path / "lookalike" / name).write_text("mine")
-    (tmp_path / "README.txt").write_text("mine")
+def test_a_rebuild_without_a_figure_publishes_no_folder_for_it(catalogue_text, tmp_path):
+    out = tmp_path / "site"
+    build_site(load_text(catalogue_text()), out, jobs=1, progress=False)
 
-    build_site(load_text(catalogue_text("id: target", "id: renamed")), tmp_path, jobs=1, progress=False)
+    build_site(load_text(catalogue_text("id: target", "id: renamed")), out, jobs=1, progress=False)
 
-    assert not (tmp_path / "target").exists()
-    assert {p.name for p in tmp_path.iterdir()} == {"good-before", "renamed", "good-after", "notes", "lookalike", "README.txt", *SITE_FILES}
-    assert (tmp_path / "notes" / "index.html").read_text() == "mine"
-    assert all((tmp_path / "lookalike" / name).read_text() == "mine" for name in FIGURE_FILES)
+    assert set(files_of(out)) == site_files(["good-before", "renamed", "good-after"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "site.cache"]  # no staging folder left beside it
+
+
+# -- incremental -------------------------------------------------------------------------------
+
+@pytest.fixture
+def built(catalogue_text, tmp_path) -> Path:
+    """The three-figure catalogue built once into ``tmp_path/site`` (its cache beside it)."""
+    out = tmp_path / "site"
+    build_site(load_text(catalogue_text()), out, jobs=2, progress=False)
+    return out
+
+
+@pytest.fixture
+def no_drawing(monkeypatch):
+    """From now on a drawing process cannot even start: any figure a build must draw fails, and the build names it."""
+    monkeypatch.setenv(TIMEOUT_ENV, "0.001")
+
+
+def test_an_unchanged_rebuild_draws_nothing_and_keeps_every_byte_and_modification_time(built, catalogue_text, no_drawing):
+    before = stamps_of(built)
+
+    build_site(load_text(catalogue_text()), built, jobs=2, progress=False)  # would raise ImagesNotDrawn if it drew
+
+    assert stamps_of(built) == before
+
+
+def test_a_changed_value_redraws_that_figure_alone(built, catalogue_text, monkeypatch):
+    changed = load_text(catalogue_text("- value: 5", "- value: 6"))
+    before = stamps_of(built)
+    with monkeypatch.context() as patch:
+        patch.setenv(TIMEOUT_ENV, "0.001")
+        with pytest.raises(ImagesNotDrawn) as caught:
+            build_site(changed, built, jobs=2, progress=False)
+    assert list(caught.value.failures) == ["target"]  # the only figure that had to be drawn
+
+    build_site(changed, built, jobs=2, progress=False)
+
+    after = stamps_of(built)
+    for fmt, name in (("png", "chart.png"), ("svg", "chart.svg")):
+        assert after[f"target/{name}"][0] == EXPORTERS[fmt].render(changed, changed.figure("target")) != before[f"target/{name}"][0]
+    assert {k: v for k, v in after.items() if k.startswith("good-")} == {k: v for k, v in before.items() if k.startswith("good-")}
+
+
+def test_a_changed_quote_rewrites_the_pages_but_not_the_images_it_does_not_appear_in(built, catalogue_text, no_drawing):
+    changed = load_text(catalogue_text('quote: "five"', 'quote: "five, said someone"'))
+    before = stamps_of(built)
+
+    build_site(changed, built, jobs=2, progress=False)
+
+    after = stamps_of(built)
+    assert "five, said someone" in after["target/index.html"][0].decode()
+    assert after["target/chart.png"] == before["target/chart.png"] and after["target/chart.svg"] == before["target/chart.svg"]
+    assert after["target/data.csv"] != before["target/data.csv"]
+
+
+def test_moving_a_figure_in_the_file_redraws_nothing(built, catalogue_text, no_drawing):
+    moved = load_text(catalogue_text(before="stories:", insert="# an editor's comment\n# and another\n"))
+    before = stamps_of(built)
+
+    build_site(moved, built, jobs=2, progress=False)
+
+    assert stamps_of(built) == before
+
+
+def _object(site: Path, relative: str) -> Path:
+    sha = hashlib.sha256((site / relative).read_bytes()).hexdigest()
+    return default_cache(site) / "objects" / sha[:2] / sha
+
+
+@pytest.mark.parametrize("damage", ["truncated image", "image replaced", "entries unreadable", "objects deleted"])
+def test_a_damaged_cache_is_drawn_again_never_served(built, catalogue_text, monkeypatch, damage):
+    catalogue = load_text(catalogue_text())
+    cache = default_cache(built)
+    good = files_of(built)
+    if damage == "truncated image":
+        target = _object(built, "target/chart.png")
+        target.write_bytes(target.read_bytes()[:100])
+    elif damage == "image replaced":
+        _object(built, "target/chart.svg").write_bytes(good["good-after/chart.svg"])
+    elif damage == "entries unreadable":
+        for entry in (cache / "entries").rglob("*.json"):
+            entry.write_bytes(b"{not json")
+    else:
+        shutil.rmtree(cache / "objects")
+    with monkeypatch.context() as patch:
+        patch.setenv(TIMEOUT_ENV, "0.001")
+        with pytest.raises(ImagesNotDrawn) as caught:
+            build_site(catalogue, built, jobs=2, progress=False)
+    assert caught.value.failures  # what was damaged had to be drawn again
+
+    build_site(catalogue, built, jobs=2, progress=False)
+
+    assert files_of(built) == good
+
+
+def test_the_cache_keeps_only_what_the_last_build_used(built, catalogue_text):
+    cache = default_cache(built)
+
+    build_site(load_text(catalogue_text("- value: 5", "- value: 6")), built, jobs=2, progress=False)
+
+    objects = {p.name for p in (cache / "objects").rglob("*") if p.is_file()}
+    published = {hashlib.sha256(p.read_bytes()).hexdigest() for p in built.rglob("*") if p.is_file()}
+    assert objects == published  # Vega's bundle, kept to spare vl-convert a second of building it, is assets/vega-*.js
 
 
 def test_datapackage_of_a_small_catalogue_names_its_story(catalogue_text):
@@ -245,28 +383,28 @@ def poisoned(catalogue: Catalogue, figure_id: str) -> Catalogue:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_figure_the_renderer_cannot_draw_loses_only_its_images_and_the_build_says_so(catalogue_text, tmp_path, jobs, capfd):
+    out = tmp_path / "site"
+    build_site(load_text(catalogue_text()), out, jobs=jobs, progress=False)  # an earlier build, with images of other data
     catalogue = poisoned(load_text(catalogue_text()), "target")
-    (tmp_path / "target").mkdir()
-    (tmp_path / "target" / "chart.png").write_bytes(b"an earlier build's image of other data")
 
     with pytest.raises(ImagesNotDrawn) as caught:
-        build_site(catalogue, tmp_path, jobs=jobs, progress=False)
+        build_site(catalogue, out, jobs=jobs, progress=False)
 
     assert list(caught.value.failures) == ["target"]
     assert caught.value.failures["target"].startswith("the drawing process was killed by SIGABRT: ")
     good = ("good-before", "good-after")
-    site = files_of(tmp_path)
-    assert set(site) == ({f"{fid}/{name}" for fid in good for name in FIGURE_FILES} | set(SITE_FILES)
-                         | {f"target/{name}" for name in FIGURE_FILES if name not in IMAGE_FILES})
-    assert sorted(p.relative_to(tmp_path).as_posix() for p in caught.value.written) == sorted(site)
+    site = files_of(out)
+    assert set(site) == site_files(good) | undrawn_files(["target"])
+    assert sorted(p.relative_to(out).as_posix() for p in caught.value.written) == sorted(site)
     for fid in good:
         for file, fmt in (("chart.png", "png"), ("chart.svg", "svg")):
             assert site[f"{fid}/{file}"] == EXPORTERS[fmt].render(catalogue, catalogue.figure(fid)), (fid, file)
     index = Links(site["index.html"])
     hrefs = [a["href"] for t, a in index.tags if t == "a"]
     assert "target/index.html" in hrefs and "good-before/chart.png" in hrefs and "target/chart.png" not in hrefs
-    assert all((tmp_path / h).is_file() for h in hrefs if not h.startswith(("http:", "https:")))  # no broken local link
+    assert all((out / h).is_file() for h in hrefs if not h.startswith(("http:", "https:")))  # no broken local link
     assert index.text.count("(the images could not be drawn)") == 1
+    assert "(the images could not be drawn)" in Links(site["target/index.html"]).text
     assert "panicked" not in capfd.readouterr().err
 
 
@@ -287,10 +425,9 @@ def test_python_m_figures_build_reports_each_figure_it_could_not_draw_writes_the
     lines = done.stderr.splitlines()
     assert [line for line in lines if line.startswith("not drawn: ")] == [
         f"not drawn: {fid}: the drawing process did not start within 0.001 s" for fid in ("good-before", "target", "good-after")]
-    assert lines[-1] == "3 figure(s) have no images: the renderer failed on them; every other file was written"
+    assert lines[-1] == "3 figure(s) have no images: the renderer failed on them; every other file was published"
     assert "Traceback" not in done.stderr and done.stdout == ""
-    assert set(files_of(out)) == set(SITE_FILES) | {f"{fid}/{name}" for fid in ("good-before", "target", "good-after")
-                                                     for name in FIGURE_FILES if name not in IMAGE_FILES}
+    assert set(files_of(out)) == set(SITE_FILES) | ASSET_FILES | undrawn_files(["good-before", "target", "good-after"])
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -310,7 +447,7 @@ def test_build_with_a_bad_figure_builds_the_others_reports_it_and_exits_0(runner
     result = runner.invoke(main, ["build", str(bad_catalogue), "-o", str(out), "-j", "2"])
 
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["good-after", "good-before"]
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["assets", "good-after", "good-before"]
     assert all((out / fid / name).is_file() for fid in ("good-after", "good-before") for name in FIGURE_FILES)
     skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped: ")]
     assert skipped == [f"skipped: {p}" for p in problems]
@@ -355,4 +492,4 @@ def test_build_reads_figures_data_when_no_path_is_given(runner, catalogue_text, 
     result = runner.invoke(main, ["build", "-o", str(tmp_path / "site"), "-j", "1"])
 
     assert result.exit_code == 0, result.output
-    assert sorted(os.listdir(tmp_path / "site")) == sorted(["good-after", "good-before", "target", *SITE_FILES])
+    assert sorted(os.listdir(tmp_path / "site")) == sorted(["assets", "good-after", "good-before", "target", *SITE_FILES])
