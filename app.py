@@ -178,6 +178,7 @@ def figure_view(figure_id: str) -> None:
     if embedded:
         ui.figure_card(figure, snapshot, None, quotes=False)
         st.page_link(formatting.figure_url(base_url, figure.id), label="Full figure, sources and data", icon=":material/open_in_new:")
+        ui.embed_height()
         return
     ui.story_header(catalogue, figure.story)
     ui.figure_card(figure, snapshot, None)

@@ -304,11 +304,38 @@ def embed_url(base_url: str, figure_id: str) -> str:
     return figure_url(base_url, figure_id) + "&embed=true"
 
 
+MIN_EMBED_HEIGHT, MAX_EMBED_HEIGHT = 120, 10_000
+"""The heights the host script accepts from an embedded figure, in CSS pixels."""
+HOST_SCRIPT = (
+    "(function(){if(window.figuresEmbeds)return;window.figuresEmbeds=1;"
+    "window.addEventListener('message',function(e){var d=e.data;"
+    "if(!d||d.type!=='figures:height'||typeof d.height!=='number')return;"
+    "var f=document.querySelectorAll('iframe[data-figures-embed]');"
+    "for(var i=0;i<f.length;i++){if(f[i].contentWindow===e.source){"
+    f"f[i].style.height=Math.max({MIN_EMBED_HEIGHT},Math.min({MAX_EMBED_HEIGHT},Math.ceil(d.height)))+'px';}}}}}});}})();"
+)
+"""The host page's few lines: set the height of the iframe whose figure posted ``{type: "figures:height", height}``.
+
+Several embeds may share a page (the listener is added once); only the frame
+that sent the message is resized, and only within the bounds above.
+"""
+
+
+def embed_snippet(src: str, figure: Figure, height: int) -> str:
+    """What a journalist pastes: the iframe (``height`` until its figure says how tall it is) and :data:`HOST_SCRIPT`.
+
+    The URL, title and id are HTML-escaped. A host that strips scripts keeps
+    the iframe at ``height``; the figure still works there and scrolls if it must.
+    """
+    iframe = (f'<iframe src="{html.escape(src, quote=True)}" title="{html.escape(figure.title, quote=True)}" '
+              f'data-figures-embed="{html.escape(figure.id, quote=True)}" width="100%" height="{int(height)}" '
+              f'loading="lazy" style="width:100%;border:0;display:block"></iframe>')
+    return iframe + f"\n<script>{HOST_SCRIPT}</script>"
+
+
 def iframe_snippet(base_url: str, figure: Figure, height: int = 720) -> str:
-    """The HTML a journalist pastes into an article; the title and URL are HTML-escaped."""
-    src = html.escape(embed_url(base_url, figure.id), quote=True)
-    title = html.escape(figure.title, quote=True)
-    return f'<iframe src="{src}" title="{title}" width="100%" height="{int(height)}" loading="lazy" style="border:0"></iframe>'
+    """The embed code of the app's embed view (:func:`embed_url`): :func:`embed_snippet`."""
+    return embed_snippet(embed_url(base_url, figure.id), figure, height)
 
 
 def citation(figure: Figure, catalogue: Catalogue, url: str, accessed: str, full: bool = False) -> str:

@@ -39,8 +39,6 @@ CARD_TEXT_HEIGHT = 260
 """Pixels an embed card needs around its chart (title, headline, badge, source line): its fallback height is this plus the chart's."""
 DEFAULT_CHART_HEIGHT = 240
 """Pixels assumed for a chart that was not drawn."""
-MIN_EMBED_HEIGHT, MAX_EMBED_HEIGHT = 120, 10_000
-"""The heights the host script accepts from an embedded card, in CSS pixels."""
 SITE_CSS = """
 .site-nav{font-size:.875rem;margin:0 auto .75rem;max-width:1200px}
 .chart{position:relative}
@@ -241,27 +239,9 @@ def index_page(catalogue: Catalogue, entries: list[IndexEntry], site_assets: Ass
 
 # -- embedding --------------------------------------------------------------------------------
 
-HOST_SCRIPT = (
-    "(function(){if(window.figuresEmbeds)return;window.figuresEmbeds=1;"
-    "window.addEventListener('message',function(e){var d=e.data;"
-    "if(!d||d.type!=='figures:height'||typeof d.height!=='number')return;"
-    "var f=document.querySelectorAll('iframe[data-figures-embed]');"
-    "for(var i=0;i<f.length;i++){if(f[i].contentWindow===e.source){"
-    f"f[i].style.height=Math.max({MIN_EMBED_HEIGHT},Math.min({MAX_EMBED_HEIGHT},Math.ceil(d.height)))+'px';}}}}}});}})();"
-)
-"""The host page's few lines: set the height of the iframe whose card posted it (several embeds may share a page)."""
-
-
 def embed_snippet(embed_url: str, figure: Figure, height: int) -> str:
-    """What a journalist pastes: the iframe (fixed ``height`` until its card says how tall it is) and the host script.
-
-    A host that strips scripts keeps the iframe at ``height``; the card still
-    works there and scrolls if it must.
-    """
-    iframe = (f'<iframe src="{markupsafe.escape(embed_url)}" title="{markupsafe.escape(figure.title)}" '
-              f'data-figures-embed="{markupsafe.escape(figure.id)}" width="100%" height="{int(height)}" '
-              f'loading="lazy" style="width:100%;border:0;display:block"></iframe>')
-    return iframe + f"\n<script>{HOST_SCRIPT}</script>"
+    """The embed code of a figure's card (:func:`figures.formatting.embed_snippet`)."""
+    return formatting.embed_snippet(embed_url, figure, height)
 
 
 def oembed(figure: Figure, base_url: str, size: tuple[int, int] | None, provider: str = GENERATOR) -> dict:

@@ -31,6 +31,37 @@ _BADGE_ICONS = {
 }
 
 
+EMBED_HEIGHT_SCRIPT = """<script>
+(function () {
+  if (window.parent === window || window.figuresHeight) return;
+  window.figuresHeight = 1;
+  var last = 0;
+  function post() {
+    var block = document.querySelector('[data-testid="stMainBlockContainer"]');
+    if (!block) return;
+    var style = getComputedStyle(block);
+    var height = Math.ceil(block.getBoundingClientRect().bottom + window.scrollY);
+    if (height === last) return;
+    last = height;
+    window.parent.postMessage({type: "figures:height", height: height}, "*");
+  }
+  new MutationObserver(post).observe(document.body, {childList: true, subtree: true, attributes: true});
+  if (window.ResizeObserver) new ResizeObserver(post).observe(document.body);
+  window.addEventListener("resize", post);
+  post();
+})();
+</script>"""
+"""The embed view's script (no data in it): inside an iframe, post the page's height to the host, as a figure card does.
+
+The host's part is :data:`figures.formatting.HOST_SCRIPT`, in the embed code.
+"""
+
+
+def embed_height() -> None:
+    """Run :data:`EMBED_HEIGHT_SCRIPT` on the page (the embed view only)."""
+    st.html(EMBED_HEIGHT_SCRIPT, unsafe_allow_javascript=True)
+
+
 def md_escape(text: object) -> str:
     """Escape text for Streamlit markdown: every markdown, directive and LaTeX character is literal.
 

@@ -179,7 +179,7 @@ def test_oembed_is_discoverable_from_the_page_and_answers_rich_with_the_embed_sn
     (iframe,) = snippet.attributes("iframe")
     assert iframe["src"] == f"{BASE}{figure.id}/embed.html" and iframe["height"] == str(oembed["height"])
     ((attributes, script),) = snippet.scripts
-    assert script == site.HOST_SCRIPT and "figures:height" in script
+    assert script == formatting.HOST_SCRIPT and "figures:height" in script
     assert page.textareas == [oembed["html"]]  # the page shows journalists the same code
     (canonical,) = page.attributes("link", rel="canonical")
     assert canonical["href"] == f"{BASE}{figure.id}/"
@@ -227,10 +227,10 @@ def test_hostile_text_stays_text_in_the_json_ld_the_snippet_and_the_card(catalog
 
 
 def test_the_host_script_only_ever_sets_a_bounded_height_on_the_frame_that_sent_it():
-    script = site.HOST_SCRIPT
+    script = formatting.HOST_SCRIPT
 
     assert "e.source" in script and "contentWindow" in script
-    assert f"Math.max({site.MIN_EMBED_HEIGHT},Math.min({site.MAX_EMBED_HEIGHT}" in script
+    assert f"Math.max({formatting.MIN_EMBED_HEIGHT},Math.min({formatting.MAX_EMBED_HEIGHT}" in script
     assert "innerHTML" not in script and "eval" not in script
 
 
