@@ -590,6 +590,175 @@ def _cpu_all() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+# -- 6. publishing: the static site -------------------------------------------------------------------------
+
+PUBLISH_FULL_BUILDS = 3
+"""Full builds in the publishing rows, at most (``--repeat`` if lower): one takes 75 to 100 s at N = 1,000 on 2 cores."""
+PUBLISH_REBUILDS = 3
+"""Unchanged rebuilds and one-figure changes after each full build, in turn (each 1 to 2 s at N = 1,000)."""
+FIRST_PAINT_ROUNDS = 25
+"""The fewest rounds of figure-page loads in a full run: single ``file://`` loads of either page ranged from 20 to 600 ms here."""
+SITE_BUDGET_KB = 200
+"""The size budget of the site per figure, in kB (1,000 bytes), shared assets and top files included."""
+PUBLISH_BASE_URL = "https://news.example/figures/"
+"""The site's address given to the build, so every file a published site has is there (``oembed.json``, canonical links)."""
+SITE_KINDS = ("chart.png", "chart.svg", "index.html", "embed.html", "chart.vl.json", "data.csv", "oembed.json")
+"""The files of a figure's folder, in the order the size note lists them."""
+
+CHART_PAINTED_JS = """(() => {
+  const check = () => {
+    if (window.__chartInDom !== undefined || !document.querySelector('#chart svg')) return;
+    window.__chartInDom = performance.now();
+    observer.disconnect();
+    requestAnimationFrame(() => requestAnimationFrame(() => { window.__chartPainted = performance.now(); }));
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document, {childList: true, subtree: true});
+})();"""
+"""Injected before any page script: when the first ``svg`` inside ``#chart`` enters the DOM, and the next frame but one after it."""
+
+PLAIN_PAGE = ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>\n'
+              '<body><div id="chart">{svg}</div></body></html>\n')
+"""The floor of a figure page's first chart: nothing but the same ``chart.svg`` inline in a div."""
+
+
+def _with_value_changed(catalogue, figure_index: int, step: int):
+    """``catalogue`` with one figure's first numeric claim value raised by ``step``: the data of one figure changed."""
+    import dataclasses
+
+    figure = catalogue.figures[figure_index]
+    at = next(i for i, c in enumerate(figure.claims) if c.value is not None)
+    claims = list(figure.claims)
+    claims[at] = dataclasses.replace(claims[at], value=claims[at].value + step)
+    figures = list(catalogue.figures)
+    figures[figure_index] = dataclasses.replace(figure, claims=tuple(claims))
+    return dataclasses.replace(catalogue, figures=tuple(figures))
+
+
+def site_bytes(site: Path) -> dict[str, list[int]]:
+    """The size of every file of a built site, by kind: a figure folder's file name, ``assets`` or ``top <name>``."""
+    kinds: dict[str, list[int]] = {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            parts = path.relative_to(site).parts
+            kind = "assets" if parts[0] == "assets" else f"top {parts[0]}" if len(parts) == 1 else parts[-1]
+            kinds.setdefault(kind, []).append(path.stat().st_size)
+    return kinds
+
+
+def chart_painted(browser, url: str, timeout_ms: float = 60_000) -> tuple[float, float]:
+    """Seconds from navigation start to a frame painted after ``#chart svg`` entered the DOM, and to its entering; a fresh context."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        context.add_init_script(CHART_PAINTED_JS)
+        page = context.new_page()
+        page.goto(url, wait_until="commit", timeout=timeout_ms)
+        page.wait_for_function("window.__chartPainted !== undefined", timeout=timeout_ms)
+        painted, in_dom = page.evaluate("[window.__chartPainted, window.__chartInDom]")
+    finally:
+        context.close()
+    return painted / 1000, in_dom / 1000
+
+
+def bench_publish(report: Report, work: Path, n: int, repeat: int, quick: bool) -> None:
+    """The static site at newsroom scale: rebuilds against a full build, its bytes, a figure page's first chart."""
+    from playwright.sync_api import sync_playwright
+
+    from figures.build import build_site
+    from figures.loader import load
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} is missing: install Debian's chromium (bash scripts/test.sh does)")
+    catalogue = load(catalogue_file(work, n))
+    if catalogue.problems or len(catalogue.figures) != n:
+        raise RuntimeError(f"the generated catalogue of {n} figures does not load cleanly: {catalogue.problems[:3]}")
+    numeric = [i for i, f in enumerate(catalogue.figures) if any(c.value is not None for c in f.claims)]
+    top = work / "publish"
+    site, store = top / "site", top / "site.cache"
+    jobs = 2
+
+    def build(cat) -> float:
+        os.sync()  # the last build's (or deletion's) writes reach the disk before the clock starts, not during
+        gc.collect()
+        started = time.perf_counter()
+        build_site(cat, site, jobs=jobs, progress=False, base_url=PUBLISH_BASE_URL, cache_dir=store)
+        return time.perf_counter() - started
+
+    full_builds = min(repeat, PUBLISH_FULL_BUILDS)
+    fulls: list[float] = []
+    unchanged: list[float] = []
+    changed: list[float] = []
+    sizes: dict[str, list[int]] = {}
+    step = 0
+    for round_ in range(full_builds):
+        shutil.rmtree(site, ignore_errors=True)
+        shutil.rmtree(store, ignore_errors=True)
+        store.mkdir(parents=True)
+        current = catalogue
+        log(f"publishing, round {round_ + 1} of {full_builds}: a full build of {n:,} figures, then {PUBLISH_REBUILDS} unchanged rebuilds "
+            "and one-figure changes in turn")
+        fulls.append(build(current))
+        if not sizes:
+            sizes = site_bytes(site)
+        for _ in range(PUBLISH_REBUILDS):
+            unchanged.append(build(current))
+            step += 1
+            index = numeric[(step * 97) % len(numeric)]  # a different figure each time, across the catalogue
+            spec_file = site / catalogue.figures[index].id / "chart.vl.json"
+            before = spec_file.read_bytes()
+            current = _with_value_changed(current, index, step)
+            changed.append(build(current))
+            if spec_file.read_bytes() == before:
+                raise RuntimeError(f"the changed figure {catalogue.figures[index].id} was not rebuilt")
+        log(f"full {fulls[-1]:.1f} s; unchanged {', '.join(f'{t:.2f}' for t in unchanged[-PUBLISH_REBUILDS:])} s; "
+            f"one figure changed {', '.join(f'{t:.2f}' for t in changed[-PUBLISH_REBUILDS:])} s")
+    full = statistics.median(fulls)
+    how = (f"in-process, catalogue loaded and modules imported; jobs={jobs}, base_url given; full: medians of {full_builds}, "
+           f"a new folder and an empty cache each; rebuilds: medians of {len(unchanged)}")
+    report.add(Result("unchanged rebuild vs full build", n, full, statistics.median(unchanged), 0.1, note=how))
+    report.add(Result("one-figure change vs full build", n, full, statistics.median(changed), 0.2,
+                      note="one claim's value changed with dataclasses.replace, no loading timed on either side; " + how))
+
+    total = sum(sum(v) for v in sizes.values())
+    per_figure = [f"{kind} {sum(sizes[kind]) / n / 1000:.1f}" for kind in SITE_KINDS if kind in sizes]
+    tops = sorted(k for k in sizes if k.startswith("top "))
+    note = (f"kB of 1,000 bytes; {sum(len(v) for v in sizes.values()):,} files, {total / 1e6:.1f} MB; per figure: {', '.join(per_figure)}; "
+            f"assets {sum(sizes.get('assets', [])) / 1000:.1f} in all ({len(sizes.get('assets', []))} files); "
+            f"top files {sum(sum(sizes[k]) for k in tops) / 1000:.1f} in all ({', '.join(k[4:] for k in tops)}); floor: the budget")
+    report.add(Result("site bytes per figure", n, float(SITE_BUDGET_KB), total / n / 1000, 1.0, unit="kB", note=note))
+
+    rounds = repeat if quick else max(repeat, FIRST_PAINT_ROUNDS)
+    drawn = [f.id for f in catalogue.figures if (site / f.id / "chart.svg").is_file()]
+    chosen = drawn[:: max(1, len(drawn) // (rounds + 1))][: rounds + 1]  # the warm-up's and each round's, across the catalogue
+    plain = top / "plain"
+    for figure_id in chosen:
+        (plain / figure_id).mkdir(parents=True, exist_ok=True)
+        svg = (site / figure_id / "chart.svg").read_text(encoding="utf-8")
+        (plain / figure_id / "plain.html").write_text(PLAIN_PAGE.format(title=figure_id, svg=svg), encoding="utf-8")
+    urls = {"plain": [(plain / i / "plain.html").as_uri() for i in chosen], "page": [(site / i / "index.html").as_uri() for i in chosen]}
+    loads = {key: 0 for key in urls}
+    in_dom: dict[str, list[float]] = {key: [] for key in urls}
+    log(f"first chart of a figure page: the plain page and the figure page, in turn, {rounds} rounds over {len(chosen)} figures")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            def measure(key: str) -> float:
+                url = urls[key][loads[key] % len(chosen)]  # the same figure for both pages in a round
+                loads[key] += 1
+                painted, entered = chart_painted(browser, url)
+                in_dom[key].append(entered)
+                return painted
+
+            painted = interleaved(measure, ["plain", "page"], rounds)
+        finally:
+            browser.close()
+    entered = {key: statistics.median(values[1:] or values) for key, values in in_dom.items()}  # without the warm-up load
+    report.add(Result("first chart, figure page vs plain SVG", n, statistics.median(painted["plain"]), statistics.median(painted["page"]), 1.2,
+                      note=f"file://, a frame after the SVG entered the DOM (double requestAnimationFrame); medians of {rounds}; "
+                           f"SVG in the DOM at {entered['plain'] * 1000:.0f} ms plain, {entered['page'] * 1000:.0f} ms page"))
+
+
 # -- 5. peak memory of figures check ----------------------------------------------------------------------
 
 PEAK_WRAPPER = """
@@ -633,20 +802,25 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=textwrap.dedent("Sections: load, browser, build, memory."))
+                                     epilog=textwrap.dedent("Sections: load, browser, build, publish, memory."))
     parser.add_argument("--repeat", type=int, default=5, help="repetitions per measure; the median is reported (default 5; first chart at least 11 in a full run)")
     parser.add_argument("--quick", action="store_true", help="the smoke run: small N, one repetition")
-    parser.add_argument("--skip", default="", help="comma-separated sections to leave out: load, browser, build, memory")
+    parser.add_argument("--skip", default="", help="comma-separated sections to leave out: load, browser, build, publish, memory")
+    parser.add_argument("--publish-n", type=int, help="figures in the publishing rows' catalogue (default 1,000; 20 with --quick)")
     parser.add_argument("--work", help="folder for generated catalogues and temporary files (default: a new temporary folder)")
     args = parser.parse_args(argv)
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
-    unknown = skip - {"load", "browser", "build", "memory"}
+    unknown = skip - {"load", "browser", "build", "publish", "memory"}
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
     if args.quick:
-        repeat, sizes, big_n, build_n, check_n = 1, [200], 200, 4, 200
+        repeat, sizes, big_n, build_n, publish_n, check_n = 1, [200], 200, 4, 20, 200
     else:
-        repeat, sizes, big_n, build_n, check_n = max(1, args.repeat), [1_000, 10_000, 50_000], 10_000, 100, 50_000
+        repeat, sizes, big_n, build_n, publish_n, check_n = max(1, args.repeat), [1_000, 10_000, 50_000], 10_000, 100, 1_000, 50_000
+    if args.publish_n is not None:
+        if args.publish_n < 1:
+            parser.error("--publish-n must be at least 1")
+        publish_n = args.publish_n
 
     print(f"figures benchmark: {machine()}; repeat {repeat}{' (quick)' if args.quick else ''}", flush=True)
     started = time.perf_counter()
@@ -660,6 +834,8 @@ def main(argv: list[str] | None = None) -> int:
             bench_browser(report, work, big_n, repeat, memory="memory" not in skip, quick=args.quick)
         if "build" not in skip:
             bench_build(report, work, build_n, repeat)
+        if "publish" not in skip:
+            bench_publish(report, work, publish_n, repeat, quick=args.quick)
         if "memory" not in skip:
             bench_check_memory(report, work, check_n)
     finally:

@@ -42,7 +42,7 @@ DEFAULT_CHART_HEIGHT = 240
 SITE_CSS = """
 .site-nav{font-size:.875rem;margin:0 auto .75rem;max-width:1200px}
 .chart{position:relative}
-.chart>svg,.chart-live svg{display:block;width:100%;max-width:100%;height:auto}
+.chart>svg,.chart-live svg{display:block;max-width:100%;height:auto}
 .chart-live:not(.ready){position:absolute;left:0;top:0;width:100%;visibility:hidden}
 .reuse textarea{width:100%;font:12px/1.4 monospace;resize:vertical}
 html.card body{padding:12px}
