@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import dataclasses
 import functools
 import hashlib
 import importlib.metadata
@@ -53,17 +52,18 @@ import json
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 import vl_convert
 
 from figures import cache as cache_module
-from figures import exports, images, outdir, render, site, units
-from figures.frames import COLUMN_DESCRIPTIONS, CSV_COLUMNS, NUMERIC_COLUMNS
-from figures.model import Catalogue, Confidence, Figure, Qualifier
+from figures import exports, images, outdir, render, site, units, versions
+from figures.frames import COLUMN_DESCRIPTIONS, CSV_COLUMNS, NUMERIC_COLUMNS, claim_rows
+from figures.model import Catalogue, Confidence, Figure, PartialDate, Qualifier, Withdrawal
 
 FIGURE_FILES = ("index.html", "embed.html", "chart.png", "chart.svg", "chart.vl.json", "data.csv")
 """The files of one figure's folder, ``DIR/<id>/`` (and ``oembed.json`` when the site's address is given)."""
@@ -73,7 +73,7 @@ SITE_FILES = ("index.html", "figures.csv", "datapackage.json")
 """The files at the top of the folder (besides ``assets/``)."""
 IN_FLIGHT_PER_JOB = 4
 """Drawing tasks queued per drawing process, at most, while the main process goes on with the next figures."""
-INTEGER_COLUMNS = ("credibility",)
+INTEGER_COLUMNS = ("credibility", "version")
 DATAPACKAGE_NAME = "figures"
 FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
 """Where vl-convert finds the system's fonts; what is installed there is part of every image's key."""
@@ -107,7 +107,8 @@ def default_cache(out_dir: Path) -> Path:
 
 
 def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: bool = True, *,
-               base_url: str | None = None, force: bool = False, cache_dir: Path | None = None) -> list[Path]:
+               base_url: str | None = None, force: bool = False, cache_dir: Path | None = None,
+               published: list[versions.Version] | None = None, warn: Callable[[str], None] | None = None) -> list[Path]:
     """Publish the static site of ``catalogue``'s valid figures as ``out_dir``.
 
     Parameters
@@ -130,6 +131,15 @@ def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: boo
         Replace ``out_dir`` even if it holds files a build does not write.
     cache_dir : Path, optional
         The build cache; default :func:`default_cache`.
+    published : list of figures.versions.Version, optional
+        The published record; default: read from the file beside the
+        catalogue (:func:`figures.versions.record_path`), if there is one. A
+        figure with versions is published as its latest version (``<id>/``)
+        and each version in its own folder (``<id>/v<N>/``); one without is
+        published as the catalogue has it.
+    warn : callable, optional
+        Called with a line for each figure whose catalogue content differs
+        from its latest published version (``figures publish`` has not been run).
 
     Returns
     -------
@@ -140,6 +150,8 @@ def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: boo
     ------
     figures.outdir.UnsafeOutput
         Before writing anything, if ``out_dir`` must not be replaced.
+    figures.versions.RecordError
+        Before writing anything, if the published record beside the catalogue cannot be read whole.
     ImagesNotDrawn
         After publishing the site, when the images of some figures could not be drawn.
     KeyboardInterrupt
@@ -156,13 +168,20 @@ def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: boo
     for figure in catalogue.figures:
         if not outdir.is_slug(figure.id):  # the loader only lets slugs through; never write outside the site
             raise ValueError(f"figure id {figure.id!r} is not a slug")
+    if published is None:
+        published = versions.read_published(catalogue.path)
+    layout = plan(catalogue, published)
+    for figure_id in layout.unpublished:
+        if warn is not None:
+            warn(f"unpublished: {figure_id} differs from its latest published version, which is what is built; "
+                 "run `figures publish` to publish the change")
     store = cache_module.Cache(cache_dir or default_cache(out_dir))
     failures: dict[str, str] = {}
     with _terminate_as_interrupt(), outdir.Staging(out_dir) as staging:
         writer = _SiteWriter(catalogue, staging.path, store, base_url)
-        with _progress(len(catalogue.figures), progress) as bar:
-            sizes = writer.figures(max(1, min(jobs, len(catalogue.figures))), bar, failures)
-        writer.top(sizes)
+        with _progress(len(layout.folders), progress) as bar:
+            sizes = writer.figures(layout.folders, max(1, min(jobs, len(layout.folders))), bar, failures)
+        writer.top(layout, sizes)
         staging.publish()
     store.prune()
     written = sorted(p for p in out_dir.rglob("*") if p.is_file())
@@ -185,6 +204,71 @@ def figure_files(catalogue: Catalogue, figure: Figure) -> dict[str, bytes]:
     png, svg = render.shared().call(images.png_and_svg, spec, *exports.image_labels(spec, figure))
     return {"chart.png": png, "chart.svg": svg, "chart.vl.json": exports.spec_json(spec),
             "data.csv": exports.EXPORTERS["csv"].render(catalogue, figure)}
+
+
+# -- what goes where ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Folder:
+    """One folder of a figure's pages: the live one (``<id>``) or an archived version (``<id>/v<N>``)."""
+
+    path: str
+    figure: Figure
+    catalogue: Catalogue
+    """What its pages are made from: the catalogue, or the published version's own sources and story."""
+    edition: site.Edition | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.edition is None or not self.edition.archived
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every folder of a site, its withdrawn figures, and the figures whose changes are not published yet."""
+
+    folders: tuple[Folder, ...]
+    withdrawn: tuple[tuple[str, Withdrawal, tuple[tuple[int, PartialDate], ...]], ...] = ()
+    """(last title, withdrawal, its versions) of each withdrawn figure."""
+    unpublished: tuple[str, ...] = ()
+
+
+def plan(catalogue: Catalogue, published: list[versions.Version]) -> Plan:
+    """What a site of ``catalogue`` holds, given its published record.
+
+    A figure never published is published as the catalogue has it. A
+    published figure's live folder shows its latest version, and every
+    version gets an archived folder made from that version's record alone,
+    so it stays the same whatever happens to the catalogue later. A figure
+    whose latest version withdrew it gets a page saying so instead.
+    """
+    history = versions.history(published)
+    live: list[Folder] = []
+    archived: list[Folder] = []
+    withdrawn = []
+    unpublished = []
+    ids = [f.id for f in catalogue.figures] + [fid for fid in history if catalogue.figure(fid) is None]
+    for figure_id in ids:
+        figure = catalogue.figure(figure_id)
+        kept = [v for v in history.get(figure_id, []) if v.content is not None]
+        for version in kept:
+            past, mini = version.published
+            archived.append(Folder(f"{figure_id}/v{version.number}", past, mini, site.Edition(version.number, version.date, True)))
+        listed = tuple((v.number, v.date) for v in kept)
+        if figure_id not in history:
+            live.append(Folder(figure_id, figure, catalogue))
+            continue
+        latest = history[figure_id][-1]
+        if latest.withdrawn is not None:
+            withdrawn.append((kept[-1].published[0].title if kept else figure_id, latest.withdrawn, listed))
+            if figure is not None:
+                unpublished.append(figure_id)
+            continue
+        if figure is None or versions.content(catalogue, figure) != latest.content:
+            unpublished.append(figure_id)
+        current, mini = latest.published
+        live.append(Folder(figure_id, current, mini, site.Edition(latest.number, latest.date, False, listed)))
+    return Plan(tuple(live + archived), tuple(withdrawn), tuple(unpublished))
 
 
 # -- keys -----------------------------------------------------------------------------------
@@ -216,13 +300,16 @@ def renderer_fingerprint() -> str:
     return cache_module.digest(*parts)
 
 
-def figure_key(catalogue: Catalogue, figure: Figure, base_url: str | None, site_assets: site.Assets) -> str:
-    """The key of a figure's pages and data: its content with its sources and story, where the site lives, the code."""
-    plain = dataclasses.replace(figure, line=0, claims=tuple(dataclasses.replace(c, line=0) for c in figure.claims))
+def figure_key(folder: Folder, base_url: str | None, site_assets: site.Assets) -> str:
+    """The key of a folder's pages and data: the figure's content with its sources and story, which version, where the site lives, the code.
+
+    Line numbers are not part of a figure's content (they compare and print as nothing), so moving a figure in the file changes no key.
+    """
+    figure, catalogue = folder.figure, folder.catalogue
     cited = sorted({h for c in figure.claims for h in (c.source, *c.via)})
-    sources = [repr(dataclasses.replace(catalogue.sources[h], line=0)) for h in cited if h in catalogue.sources]
-    story = catalogue.stories.get(figure.story)
-    return cache_module.digest(code_fingerprint(site_assets), repr(plain), *sources, repr(story and dataclasses.replace(story, line=0)),
+    sources = [repr(catalogue.sources[h]) for h in cited if h in catalogue.sources]
+    return cache_module.digest(code_fingerprint(site_assets), folder.path, repr(figure), *sources,
+                               repr(catalogue.stories.get(figure.story)), repr(folder.edition),
                                base_url or "", exports.public_base_url() or "")
 
 
@@ -261,90 +348,90 @@ class _SiteWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         return self.store.place(sha, path)
 
-    def cached_figure(self, figure: Figure, key: str) -> tuple[bool, tuple[int, int] | None]:
-        """Link a figure's folder from the cache; (False, None) on a miss (nothing is left behind)."""
+    def cached_folder(self, folder: Folder, key: str) -> tuple[bool, tuple[int, int] | None]:
+        """Link a folder's files from the cache; (False, None) on a miss (nothing is left behind)."""
         entry = self.store.entry("figure", key)
         files = entry.get("files") if entry else None
         if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
             return False, None
-        folder = self.root / figure.id
-        folder.mkdir()
+        placed: list[Path] = []
         for name, sha in files.items():
-            if name not in outdir.FIGURE_FOLDER_FILES or not self.link(f"{figure.id}/{name}", sha):
-                for child in folder.iterdir():
-                    child.unlink()
-                folder.rmdir()
+            if name not in outdir.FIGURE_FOLDER_FILES or not self.link(f"{folder.path}/{name}", sha):
+                for path in placed:
+                    path.unlink()
                 return False, None
+            placed.append(self.root / folder.path / name)
         size = entry.get("size")
         return True, (tuple(size) if isinstance(size, list) and len(size) == 2 else None)
 
-    def figure(self, figure: Figure, key: str | None, spec: dict, drawn: tuple[bytes, bytes] | None) -> tuple[int, int] | None:
-        """Write a figure's folder from its spec and its images (None: not drawn); cache it when complete."""
+    def folder(self, folder: Folder, key: str | None, spec: dict, drawn: tuple[bytes, bytes] | None) -> tuple[int, int] | None:
+        """Write a folder from its spec and its images (None: not drawn); cache it when complete."""
+        figure, catalogue, edition = folder.figure, folder.catalogue, folder.edition
         files: dict[str, bytes] = {}
         if drawn is not None:
             files["chart.png"], files["chart.svg"] = drawn
         files["chart.vl.json"] = exports.spec_json(spec)
-        files["data.csv"] = exports.EXPORTERS["csv"].render(self.catalogue, figure)
+        files["data.csv"] = exports.EXPORTERS["csv"].render(catalogue, figure)
         svg = drawn[1] if drawn else None
-        files["index.html"] = site.figure_page(self.catalogue, figure, spec, svg, self.base_url, self.assets)
-        files["embed.html"] = site.embed_page(self.catalogue, figure, spec, svg, self.base_url, self.assets)
+        files["index.html"] = site.figure_page(catalogue, figure, spec, svg, self.base_url, self.assets, edition)
+        files["embed.html"] = site.embed_page(catalogue, figure, spec, svg, self.base_url, self.assets, edition)
         size = site.inline_svg(svg)[1]
-        if self.base_url:
-            files["oembed.json"] = site.json_bytes(site.oembed(figure, self.base_url, size))
-        hashes = {name: self.place(f"{figure.id}/{name}", data) for name, data in sorted(files.items())}
+        if self.base_url and folder.live:
+            files["oembed.json"] = site.json_bytes(site.oembed(figure, self.base_url, size, edition=edition))
+        hashes = {name: self.place(f"{folder.path}/{name}", data) for name, data in sorted(files.items())}
         if drawn is not None and key is not None:
             self.store.remember("figure", key, {"files": hashes, "size": list(size) if size else None})
         return size
 
-    def figures(self, jobs: int, bar, failures: dict[str, str]) -> dict[str, tuple[int, int] | None]:
-        """Every figure's folder: from the cache where it can be, else made (its images drawn by ``jobs`` children).
+    def figures(self, folders: tuple[Folder, ...], jobs: int, bar, failures: dict[str, str]) -> dict[str, tuple[int, int] | None]:
+        """Every folder: from the cache where it can be, else made (its images drawn by ``jobs`` children).
 
         At most :data:`IN_FLIGHT_PER_JOB` drawings per child wait at a time,
-        so a large catalogue's images never pile up in memory. A figure whose
-        drawing fails goes into ``failures`` (id to reason), is published
-        without images and is not cached, so the next build tries again.
+        so a large catalogue's images never pile up in memory. A folder whose
+        drawing fails goes into ``failures`` (its path to the reason), is
+        published without images and is not cached, so the next build tries again.
         """
         sizes: dict[str, tuple[int, int] | None] = {}
-        pending: collections.deque[tuple[Figure, str, dict, str, Future]] = collections.deque()
+        pending: collections.deque[tuple[Folder, str, dict, str, Future]] = collections.deque()
 
         def finish(everything: bool) -> None:
             while pending and (everything or pending[0][4].done() or len(pending) > IN_FLIGHT_PER_JOB * jobs):
-                figure, key, spec, images_key, future = pending.popleft()
+                folder, key, spec, images_key, future = pending.popleft()
                 try:
                     png, svg = future.result()
                 except render.RenderError as err:
-                    failures[figure.id] = err.reason
-                    sizes[figure.id] = self.figure(figure, None, spec, None)
+                    failures[folder.path] = err.reason
+                    sizes[folder.path] = self.folder(folder, None, spec, None)
                 else:
                     self.store.remember("images", images_key, {"chart.png": self.store.put(png), "chart.svg": self.store.put(svg)})
-                    sizes[figure.id] = self.figure(figure, key, spec, (png, svg))
+                    sizes[folder.path] = self.folder(folder, key, spec, (png, svg))
                 bar.update(1)
 
         drawing = render.Pool(jobs)
         threads = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="figures-draw")
         try:
-            for figure in self.catalogue.figures:
-                key = figure_key(self.catalogue, figure, self.base_url, self.assets)
-                hit, size = self.cached_figure(figure, key)
+            for folder in folders:
+                key = figure_key(folder, self.base_url, self.assets)
+                hit, size = self.cached_folder(folder, key)
                 if hit:
-                    sizes[figure.id] = size
+                    sizes[folder.path] = size
                     bar.update(1)
                     continue
-                spec = exports.chart_spec(self.catalogue, figure)
-                labels = exports.image_labels(spec, figure)
+                spec = exports.chart_spec(folder.catalogue, folder.figure)
+                labels = exports.image_labels(spec, folder.figure)
                 images_key = image_key(spec, labels)
                 drawn = self.cached_images(images_key)
                 if drawn is not None:
-                    sizes[figure.id] = self.figure(figure, key, spec, drawn)
+                    sizes[folder.path] = self.folder(folder, key, spec, drawn)
                     bar.update(1)
                     continue
-                pending.append((figure, key, spec, images_key, threads.submit(drawing.call, images.png_and_svg, spec, *labels)))
+                pending.append((folder, key, spec, images_key, threads.submit(drawing.call, images.png_and_svg, spec, *labels)))
                 finish(everything=False)
             finish(everything=True)
         finally:
             threads.shutdown(wait=True, cancel_futures=True)
             drawing.close()
-        return {f.id: sizes.get(f.id) for f in self.catalogue.figures}
+        return sizes
 
     def cached_images(self, key: str) -> tuple[bytes, bytes] | None:
         """A figure's PNG and SVG from the cache, or None (never drawn, or a file of it corrupt)."""
@@ -354,15 +441,20 @@ class _SiteWriter:
         png, svg = (self.store.read(entry.get(name, "")) for name in IMAGE_FILES)
         return None if png is None or svg is None else (png, svg)
 
-    def top(self, sizes: dict[str, tuple[int, int] | None]) -> None:
-        """The shared assets, the index, the whole catalogue's CSV and its data package."""
+    def top(self, layout: Plan, sizes: dict[str, tuple[int, int] | None]) -> None:
+        """The shared assets, the withdrawn figures' pages, the index, the whole site's CSV and its data package."""
         for name, data in self.assets.files:
             self.place(name, data)
-        csv = exports.EXPORTERS["csv"].render(self.catalogue, None)
+        for title, withdrawal, listed in layout.withdrawn:
+            self.place(f"{withdrawal.id}/index.html", site.withdrawn_page(title, withdrawal, listed, self.assets))
+        live = [f for f in layout.folders if f.live]
+        rows = [row for f in live for row in claim_rows(f.catalogue, (f.figure,))]
+        csv = exports.rows_to_csv(rows)
         self.place("figures.csv", csv)
         self.place("datapackage.json", _json_bytes(datapackage(self.catalogue, csv_bytes=csv)))
-        entries = [site.IndexEntry(f, sizes.get(f.id)) for f in self.catalogue.figures]
-        self.place("index.html", site.index_page(self.catalogue, entries, self.assets))
+        entries = [site.IndexEntry(f.figure, sizes.get(f.path)) for f in live]
+        index = site.index_page(self.catalogue, entries, self.assets, [(title, w) for title, w, _ in layout.withdrawn])
+        self.place("index.html", index)
 
 
 @contextlib.contextmanager

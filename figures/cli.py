@@ -12,6 +12,7 @@ naming the figure when its image cannot be drawn.
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 import time
@@ -135,6 +136,52 @@ for _fmt in exports.EXPORTERS.values():
 
 @main.command()
 @click.argument("path", required=False)
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="The day of publication (default: today, UTC).")
+@click.option("--dry-run", is_flag=True, help="Say what would be published; write nothing.")
+def publish(path: str | None, on: str | None, dry_run: bool) -> None:
+    """Record PATH as published: a new version of every figure whose published content changed.
+
+    The record is PATH's sibling file NAME.published.jsonl, one JSON object a
+    line; commit it with the catalogue. Refuses (exit 1, every problem at its
+    PATH:LINE) a changed value, range, qualifier, unit or as-of without a new
+    correction, an edited or removed correction, a published figure gone
+    without a withdrawn: entry, and a catalogue with any problem.
+    """
+    from figures import versions
+    from figures.model import PartialDate
+
+    catalogue = _open(path)
+    record = versions.record_path(catalogue.path)
+    if on is None:
+        today = datetime.datetime.now(datetime.UTC).date()
+        day = PartialDate(today.year, today.month, today.day)
+    else:
+        try:
+            parsed = datetime.date.fromisoformat(on)
+        except ValueError:
+            raise click.UsageError(f"--date {on!r} is not a day; write it as 2023-02-01") from None
+        day = PartialDate(parsed.year, parsed.month, parsed.day)
+    published, record_problems = versions.read_record(record)
+    problems = list(catalogue.problems) + record_problems
+    if not problems:
+        new, problems = versions.publish(catalogue, published, day, str(record))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s): nothing was published; fix them and publish again", err=True)
+        sys.exit(1)
+    for version in new:
+        what = "withdrawn" if version.withdrawn else f"version {version.number}"
+        click.echo(f"{'would publish' if dry_run else 'published'}: {version.figure} {what} ({version.date.iso})", err=True)
+    if not new:
+        click.echo(f"nothing to publish: every figure is as in {record}", err=True)
+    elif not dry_run:
+        versions.append(record, new)
+        click.echo(f"{len(new)} version(s) added to {record}; commit it with the catalogue", err=True)
+
+
+@main.command()
+@click.argument("path", required=False)
 @click.option("-o", "--output", "output", required=True, type=click.Path(file_okay=False),
               help="The site's folder: replaced as a whole when the new site is complete (created if missing).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the number of CPUs",
@@ -163,6 +210,7 @@ def build(path: str | None, output: str, jobs: int, base_url: str | None, force:
     """
     from figures.build import BuildInterrupted, ImagesNotDrawn, build_site  # vl-convert and the charts load only when building
     from figures.outdir import UnsafeOutput
+    from figures.versions import RecordError
 
     catalogue = _open(path)
     for problem in catalogue.problems:
@@ -177,7 +225,12 @@ def build(path: str | None, output: str, jobs: int, base_url: str | None, force:
     failures: dict[str, str] = {}
     try:
         written = build_site(catalogue, target, jobs=jobs, progress=progress, base_url=base_url, force=force,
-                             cache_dir=Path(cache) if cache else None)
+                             cache_dir=Path(cache) if cache else None, warn=lambda line: click.echo(line, err=True))
+    except RecordError as err:
+        for problem in err.problems:
+            click.echo(str(problem), err=True)
+        click.echo("the published record cannot be read whole: nothing was built", err=True)
+        sys.exit(1)
     except ImagesNotDrawn as err:
         written, failures = err.written, err.failures
     except UnsafeOutput as err:

@@ -241,13 +241,14 @@ def html_page(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
 
 
 def figure_article(catalogue: Catalogue, figure: Figure, url: str | None = None,
-                   chart: markupsafe.Markup | None = None, after: markupsafe.Markup | None = None) -> str:
+                   chart: markupsafe.Markup | None = None, after: markupsafe.Markup | None = None, edition: object = None) -> str:
     """The page's visible text around the chart, as an ``<article>`` (``figures/templates/_article.html.j2``).
 
     ``chart`` is the chart's element (default: an empty ``<div id="chart">``
     for the page's script to draw into, and a ``<noscript>`` note); ``after``
-    ends the article (the static site's downloads and embed code). Every
-    catalogue string is escaped by the template.
+    ends the article (the static site's downloads and embed code);
+    ``edition`` (a :class:`figures.site.Edition`) says which published version
+    it is. Every catalogue string is escaped by the template.
     """
     summary = formatting.confidence_summary(figure)
     claims = sorted(figure.claims, key=lambda c: c.as_of)
@@ -263,7 +264,8 @@ def figure_article(catalogue: Catalogue, figure: Figure, url: str | None = None,
         sources=_sources(claims, catalogue),
         story=None if story is None else {"publisher": story.publisher, "title": story.title, "url": safe_url(story.url),
                                           "published": story.published.label},
-        permalink=url, after_article=after or "",
+        permalink=url, after_article=after or "", edition=edition,
+        corrections=[(c.date.label, c.note) for c in figure.corrections],
     ).rstrip("\n")
 
 
@@ -307,6 +309,9 @@ ul.figures h2{margin:0 0 .25rem;font-size:1.1rem}
 .downloads{font-size:.875rem}
 ul.legend{padding-left:1.25rem}
 ul.legend li{margin-bottom:.35rem}
+.edition{color:#595959;font-size:.875rem}
+.corrections{list-style:none;margin:.5rem 0;padding:.4rem .75rem;background:#FFF8E6;border-left:3px solid #9A4F00}
+.correction{margin:.35rem 0;padding:.25rem .5rem;background:#FFF8E6;border-left:3px solid #9A4F00;font-size:.875rem}
 @media (max-width:480px){body{padding:10px}.headline{font-size:1.3rem}}
 """.strip().replace("\n", "")
 """The style sheet every exported page shares (inlined: a page needs nothing else)."""

@@ -17,10 +17,11 @@ CSV_COLUMNS = (
     "value_canonical", "low_canonical", "high_canonical", "unit_canonical",
     "as_of", "claimant", "source", "source_name", "source_kind", "source_published", "source_url",
     "via", "quote", "confidence", "confidence_note", "reliability", "credibility", "headline",
+    "corrections", "version",
 )
-"""Columns of the tidy CSV, in order. ``via`` and ``tags`` are joined with ``"; "``."""
+"""Columns of the tidy CSV, in order. ``via`` and ``tags`` are joined with ``"; "``, corrections one a line."""
 
-NUMERIC_COLUMNS = ("value", "low", "high", "value_canonical", "low_canonical", "high_canonical", "credibility")
+NUMERIC_COLUMNS = ("value", "low", "high", "value_canonical", "low_canonical", "high_canonical", "credibility", "version")
 
 COLUMN_DESCRIPTIONS = {
     "figure_id": "The figure's id (a slug); the permalink is ?figure=<id>.",
@@ -52,11 +53,13 @@ COLUMN_DESCRIPTIONS = {
     "reliability": "Admiralty code source reliability (A-F), if graded.",
     "credibility": "Admiralty code information credibility (1-6), if graded.",
     "headline": "The value written as a journalist would, e.g. 'more than $7bn'.",
+    "corrections": "Every correction of the figure, one a line, oldest first: 'YYYY-MM-DD: what was wrong and what changed'.",
+    "version": "The published version of the figure this row belongs to (see its page's v<N>/ archive); empty if never published.",
 }
 
 
 def claim_row(figure: Figure, claim: Claim, catalogue: Catalogue) -> dict[str, object]:
-    """One claim as a flat dict with the columns of :data:`CSV_COLUMNS`."""
+    """One claim as a flat dict with the columns of :data:`CSV_COLUMNS` (the version from ``catalogue.published``)."""
     info = units.unit_info(figure.unit)
     source = catalogue.sources.get(claim.source)
     story = catalogue.stories.get(figure.story)
@@ -90,6 +93,8 @@ def claim_row(figure: Figure, claim: Claim, catalogue: Catalogue) -> dict[str, o
         "reliability": claim.reliability,
         "credibility": claim.credibility,
         "headline": formatting.claim_value(claim, figure.unit),
+        "corrections": "\n".join(f"{c.date.iso}: {c.note}" for c in figure.corrections) or None,
+        "version": catalogue.published[figure.id][0] if figure.id in catalogue.published else None,
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import dataclasses
 import difflib
 import math
 import re
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from figures import units
+from figures import units, versions
 from figures.model import (
     CREDIBILITY_GRADES,
     RELIABILITY_GRADES,
@@ -26,19 +27,23 @@ from figures.model import (
     Catalogue,
     Claim,
     Confidence,
+    Correction,
     Figure,
     PartialDate,
     Problem,
     Qualifier,
     Source,
     Story,
+    Withdrawal,
 )
 from figures.reader import REFUSED, ReadProblem, Unreadable, YamlReadError, YMap, YSeq, read_file, read_text
 
-TOP_KEYS = ("sources", "stories", "figures")
+TOP_KEYS = ("sources", "stories", "figures", "withdrawn")
 SOURCE_KEYS = ("name", "publisher", "kind", "published", "url", "accessed")
 STORY_KEYS = ("title", "publisher", "published", "url", "note")
-FIGURE_KEYS = ("id", "title", "unit", "story", "topic", "tags", "description", "claims")
+FIGURE_KEYS = ("id", "title", "unit", "story", "topic", "tags", "description", "claims", "corrections")
+CORRECTION_KEYS = ("date", "note")
+WITHDRAWN_KEYS = ("id", "date", "note")
 CLAIM_KEYS = (
     "value", "low", "high", "qualifier", "as_of", "claimant", "source", "via",
     "quote", "confidence", "confidence_note", "reliability", "credibility",
@@ -86,7 +91,21 @@ def load(path: str | Path) -> Catalogue:
         raise
     except Exception as err:  # a last guard: a checker that raises would take every page of the app down
         return _unreadable(str(path), [ReadProblem(1, _internal_error("the file", err))])
-    return _build(str(path), root, read_problems)
+    return with_record(_build(str(path), root, read_problems), versions.record_path(path))
+
+
+def with_record(catalogue: Catalogue, record: Path) -> Catalogue:
+    """``catalogue`` with what its published record says (:attr:`Catalogue.published`); the record's problems join its own.
+
+    No record (a catalogue never published) changes nothing.
+    """
+    try:
+        found, problems = versions.read_record(record)
+    except Exception as err:  # a last guard, as in load()
+        found, problems = [], [Problem(str(record), 1, _internal_error("the published record", err))]
+    if not found and not problems:
+        return catalogue
+    return dataclasses.replace(catalogue, problems=catalogue.problems + tuple(problems), published=versions.latest_published(found))
 
 
 def load_text(text: str, path: str = "<text>") -> Catalogue:
@@ -133,11 +152,12 @@ class _Builder:
         stories = self._records(top, "stories", STORY_KEYS, self._story)
         self.sources, self.stories = sources, stories
         figures = self._figures(top)
-        return self._catalogue(sources, stories, figures)
+        withdrawn = self._withdrawn(top, figures)
+        return self._catalogue(sources, stories, figures, withdrawn)
 
-    def _catalogue(self, sources: dict, stories: dict, figures: tuple) -> Catalogue:
+    def _catalogue(self, sources: dict, stories: dict, figures: tuple, withdrawn: tuple = ()) -> Catalogue:
         problems = sorted(set(self.problems), key=lambda p: (p.line, p.message))
-        return Catalogue(self.path, sources, stories, figures, tuple(problems))
+        return Catalogue(self.path, sources, stories, figures, tuple(problems), withdrawn)
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
@@ -261,12 +281,75 @@ class _Builder:
         if topic is None and not tags:
             self.problem(line, "this figure has neither topic: nor tags:; add topic: (one word or phrase) or tags: [a, b]")
         claims = self._claims(f, unit)
+        description = f.text("description", required=False, limit=LONG_TEXT)
+        corrections = self._corrections(f)
         if not id_ok:
             return None
         return Figure(
-            id=figure_id, title=title, unit=unit, story=story, claims=claims,
-            topic=topic, tags=tags, description=f.text("description", required=False, limit=LONG_TEXT), line=line,
+            id=figure_id, title=title, unit=unit, story=story, claims=claims, topic=topic, tags=tags,
+            description=description, corrections=corrections, line=line, key_lines=tuple(f.node.key_lines.items()),
         )
+
+    def _corrections(self, f: _Fields) -> tuple[Correction, ...]:
+        """A figure's ``corrections:``: a list of ``{date, note}``, each date a day, oldest first."""
+        node = f.get("corrections")
+        if node is None:
+            if "corrections" in f.node and f.node.get("corrections") is not REFUSED:
+                self.problem(f.line("corrections"), "corrections: is empty; list each correction as `- date: 2023-02-01` with its note:, or remove the key")
+            return ()
+        if not isinstance(node, YSeq) or not node:
+            self.problem(f.line("corrections"), "corrections: must be a list; start each correction with `- date: 2023-02-01` and give its note:")
+            return ()
+        out: list[Correction] = []
+        for item, line in zip(node, node.item_lines, strict=False):
+            if item is REFUSED:
+                continue
+            if not isinstance(item, YMap):
+                self.problem(line, "each correction must be a mapping: `- date: 2023-02-01` and `note: what was wrong and what changed`")
+                continue
+            before = len(self.problems)
+            c = _Fields(self, item, "this correction", CORRECTION_KEYS)
+            date, note = c.day("date"), c.text("note", limit=LONG_TEXT, what="what was wrong and what changed, in a sentence or two")
+            if len(self.problems) != before:
+                continue
+            if out and date < out[-1].date:
+                self.problem(c.line("date"), f"this correction is dated {date.iso}, before the one above it ({out[-1].date.iso}); list corrections oldest first")
+                continue
+            out.append(Correction(date=date, note=note, line=line))
+        return tuple(out)
+
+    def _withdrawn(self, top: _Fields, figures: tuple[Figure, ...]) -> tuple[Withdrawal, ...]:
+        """The top-level ``withdrawn:`` list: published figures taken out, each ``{id, date, note}``."""
+        node = top.get("withdrawn")
+        if node is None:
+            if "withdrawn" in top.node and top.node.get("withdrawn") is not REFUSED:
+                self.problem(top.line("withdrawn"), "withdrawn: is empty; list each withdrawn figure as `- id: some-id` with date: and note:, or remove the key")
+            return ()
+        if not isinstance(node, YSeq):
+            self.problem(top.line("withdrawn"), "withdrawn: must be a list; start each entry with `- id: some-id` and give its date: and note:")
+            return ()
+        live = {f.id: f.line for f in figures}
+        out: dict[str, Withdrawal] = {}
+        for item, line in zip(node, node.item_lines, strict=False):
+            if item is REFUSED:
+                continue
+            if not isinstance(item, YMap):
+                self.problem(line, "each withdrawn figure must be a mapping: `- id: some-id`, `date: 2023-02-01`, `note: why`")
+                continue
+            before = len(self.problems)
+            w = _Fields(self, item, "this withdrawn figure", WITHDRAWN_KEYS)
+            figure_id = w.get("id")
+            if figure_id is None:
+                w.missing("id", "the id of the figure taken out")
+            elif self._check_id(figure_id, w.line("id"), "figure"):
+                if figure_id in live:
+                    self.problem(w.line("id"), f"figure {figure_id!r} is withdrawn here but is still in figures: (line {live[figure_id]}); remove one of them")
+                elif figure_id in out:
+                    self.problem(w.line("id"), f"figure {figure_id!r} is withdrawn twice (also at line {out[figure_id].line}); keep one entry")
+            date, note = w.day("date"), w.text("note", limit=LONG_TEXT, what="why the figure was taken out")
+            if len(self.problems) == before:
+                out[figure_id] = Withdrawal(id=figure_id, date=date, note=note, line=line)
+        return tuple(out.values())
 
     def _claims(self, f: _Fields, unit: str | None) -> tuple[Claim, ...]:
         node = f.get("claims")
@@ -318,7 +401,7 @@ class _Builder:
             confidence=f.enum("confidence", Confidence),
             confidence_note=f.text("confidence_note", limit=LONG_TEXT),
             value=value, low=low, high=high,
-            reliability=reliability, credibility=credibility, line=line,
+            reliability=reliability, credibility=credibility, line=line, key_lines=tuple(f.node.key_lines.items()),
         )
         return claim if len(self.problems) == before else None
 
@@ -478,6 +561,13 @@ class _Fields:
             if not 1 <= day <= last:
                 return self._wrong(key, f"{value} is not a real date (that month has {last} days); write YYYY-MM-DD")
         return PartialDate(year, month, day)
+
+    def day(self, key: str) -> PartialDate | None:
+        """A required date given to the day (when something was published here: a correction, a withdrawal)."""
+        value = self.date(key)
+        if value is not None and value.precision != "day":
+            return self._wrong(key, f"{value.iso} is not a day; write the day this was published, e.g. 2023-02-01")
+        return value
 
     def choice(self, key: str, options: tuple, required: bool = True):
         if self._absent(key, required, "one of " + ", ".join(map(str, options))):

@@ -132,7 +132,8 @@ class Source:
     published: PartialDate | None = None
     url: str | None = None
     accessed: PartialDate | None = None
-    line: int = 0
+    line: int = field(default=0, compare=False, repr=False)
+    """Where it starts in the file: not part of what it says, so moving it changes nothing."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,8 @@ class Story:
     published: PartialDate
     url: str | None = None
     note: str | None = None
-    line: int = 0
+    line: int = field(default=0, compare=False, repr=False)
+    """Where it starts in the file: not part of what it says, so moving it changes nothing."""
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,14 @@ class Claim:
     via: tuple[str, ...] = ()
     reliability: str | None = None
     credibility: int | None = None
-    line: int = 0
+    line: int = field(default=0, compare=False, repr=False)
+    """Where it starts in the file: not part of what it says, so moving it changes nothing."""
+    key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+    """The line of each of its keys in the file (``("value", 42)``), for messages about one field."""
+
+    def line_of(self, key: str) -> int:
+        """The line of ``key`` in the file, else where this entry starts."""
+        return dict(self.key_lines).get(key, self.line)
 
     @property
     def central(self) -> float:
@@ -173,6 +182,25 @@ class Claim:
         if self.value is not None:
             return self.value
         return (self.low + self.high) / 2
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What was wrong with a published figure and what changed, and when the change was published."""
+
+    date: PartialDate
+    note: str
+    line: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A published figure taken out of the catalogue: when, and why. Its archived versions stay."""
+
+    id: str
+    date: PartialDate
+    note: str
+    line: int = field(default=0, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -187,7 +215,16 @@ class Figure:
     topic: str | None = None
     tags: tuple[str, ...] = ()
     description: str | None = None
-    line: int = 0
+    corrections: tuple[Correction, ...] = ()
+    """Every correction published, oldest first: a published figure's numbers change only with a new one."""
+    line: int = field(default=0, compare=False, repr=False)
+    """Where it starts in the file: not part of what it says, so moving it changes nothing."""
+    key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+    """The line of each of its keys in the file (``("value", 42)``), for messages about one field."""
+
+    def line_of(self, key: str) -> int:
+        """The line of ``key`` in the file, else where this entry starts."""
+        return dict(self.key_lines).get(key, self.line)
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -216,6 +253,9 @@ class Catalogue:
     stories: dict[str, Story] = field(default_factory=dict)
     figures: tuple[Figure, ...] = ()
     problems: tuple[Problem, ...] = ()
+    withdrawn: tuple[Withdrawal, ...] = ()
+    published: dict[str, tuple[int, PartialDate]] = field(default_factory=dict)
+    """Figure id to its latest published version and that version's date, from the record beside the file."""
 
     @property
     def ok(self) -> bool:

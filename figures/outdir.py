@@ -32,6 +32,7 @@ ASSETS = "assets"
 GENERATOR_MARK = b'<meta name="generator" content="figures">'
 """What the head of every page a build writes holds."""
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_VERSION = re.compile(r"v[1-9][0-9]*")
 _ASSET = re.compile(r"[a-z]+-[0-9a-f]{16}\.(?:js|css)")
 _STAGING = re.compile(r"\.(?P<name>.+)\.building-(?P<pid>[0-9]+)")
 _RENAME_EXCHANGE = 2
@@ -97,13 +98,25 @@ def foreign_files(out_dir: Path) -> list[Path]:
             foreign.extend(p for p in sorted(entry.iterdir()) if p.is_symlink() or not p.is_file() or not _ASSET.fullmatch(p.name))
         elif entry.is_dir() and _SLUG.fullmatch(name):
             for child in sorted(entry.iterdir()):
-                if child.is_symlink() or not child.is_file() or child.name not in FIGURE_FOLDER_FILES:
-                    foreign.append(child)
-                elif child.name.endswith(".html") and not _ours(child):
-                    foreign.append(child)
+                if child.is_dir() and not child.is_symlink() and _VERSION.fullmatch(child.name):
+                    foreign.extend(_foreign_in_figure_folder(child, versions=False))
+                else:
+                    foreign.extend(_foreign_in_figure_folder(entry, versions=True, only=child))
         else:
             foreign.append(entry)
     return foreign
+
+
+def _foreign_in_figure_folder(folder: Path, versions: bool, only: Path | None = None) -> list[Path]:
+    """What in a figure's folder (or in one of its ``v<N>`` folders) a build does not write; ``only``: look at that entry alone."""
+    out = []
+    for child in [only] if only is not None else sorted(folder.iterdir()):
+        if child.is_symlink() or not child.is_file() or child.name not in FIGURE_FOLDER_FILES:
+            if not (versions and child.is_dir() and not child.is_symlink() and _VERSION.fullmatch(child.name)):
+                out.append(child)
+        elif child.name.endswith(".html") and not _ours(child):
+            out.append(child)
+    return out
 
 
 def is_slug(name: str) -> bool:

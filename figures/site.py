@@ -29,7 +29,7 @@ import markupsafe
 
 from figures import exports, formatting, templating, units
 from figures.cache import digest as cache_digest
-from figures.model import Catalogue, Confidence, Figure
+from figures.model import Catalogue, Confidence, Figure, PartialDate, Withdrawal
 from figures.templating import render
 
 GENERATOR = templating.GENERATOR
@@ -37,6 +37,8 @@ RATING_VALUES = {Confidence.CONFIRMED: 4, Confidence.REPORTED: 3, Confidence.CLA
 """A confidence level as a schema.org ``Rating`` from 1 (worst) to 4 (best)."""
 CARD_TEXT_HEIGHT = 260
 """Pixels an embed card needs around its chart (title, headline, badge, source line): its fallback height is this plus the chart's."""
+CORRECTION_HEIGHT = 60
+"""Pixels an embed card's fixed height grows by for each correction it shows."""
 DEFAULT_CHART_HEIGHT = 240
 """Pixels assumed for a chart that was not drawn."""
 SITE_CSS = """
@@ -120,12 +122,42 @@ class FigureURLs:
     png: str | None = None
 
 
-def figure_urls(base_url: str | None, figure_id: str) -> FigureURLs:
-    """The absolute URLs of a figure's page, embed card, oEmbed JSON, CSV and PNG under ``base_url`` (the site's root)."""
+def figure_urls(base_url: str | None, figure_id: str, version: int | None = None) -> FigureURLs:
+    """The absolute URLs of a figure's page, embed card, oEmbed JSON, CSV and PNG under ``base_url`` (the site's root).
+
+    With ``version``, those of its archived version ``<id>/v<N>/`` (which has no oEmbed of its own).
+    """
     if not base_url:
         return FigureURLs()
-    folder = f"{base_url.rstrip('/')}/{quote(figure_id, safe='')}/"
-    return FigureURLs(folder, folder + "embed.html", folder + "oembed.json", folder + "data.csv", folder + "chart.png")
+    folder = f"{base_url.rstrip('/')}/{quote(figure_id, safe='')}/" + (f"v{int(version)}/" if version else "")
+    return FigureURLs(folder, folder + "embed.html", None if version else folder + "oembed.json", folder + "data.csv",
+                      folder + "chart.png")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Which published version a page shows.
+
+    A live page (``archived`` false) shows the latest version and links to
+    every version; an archived page (``<id>/v<N>/``) shows version ``number``
+    forever and links only to the live page, so its bytes never need to change.
+    """
+
+    number: int
+    date: PartialDate
+    archived: bool = False
+    versions: tuple[tuple[int, PartialDate], ...] = ()
+    """Every version (number, date), oldest first, for the live page's links; empty on an archived page."""
+
+    @property
+    def folder(self) -> str:
+        """The archived version's folder under the figure's: ``v3``."""
+        return f"v{self.number}"
+
+
+def depth_prefix(edition: Edition | None) -> str:
+    """From a page to the site's root: ``../`` for ``<id>/``, ``../../`` for ``<id>/v<N>/``."""
+    return "../../" if edition is not None and edition.archived else "../"
 
 
 # -- the chart, drawn into the page -----------------------------------------------------------
@@ -170,42 +202,62 @@ def fallback_height(size: tuple[int, int] | None) -> int:
     return (size[1] if size else DEFAULT_CHART_HEIGHT) + CARD_TEXT_HEIGHT
 
 
+def card_height(size: tuple[int, int] | None, figure: Figure) -> int:
+    """:func:`fallback_height`, with room for each correction the card shows."""
+    return fallback_height(size) + CORRECTION_HEIGHT * len(figure.corrections)
+
+
 # -- pages ------------------------------------------------------------------------------------
 
 def figure_page(catalogue: Catalogue, figure: Figure, spec: dict, svg: bytes | None, base_url: str | None = None,
-                site_assets: Assets | None = None) -> bytes:
+                site_assets: Assets | None = None, edition: Edition | None = None) -> bytes:
     """``DIR/<id>/index.html``: the article with its chart drawn in, downloads, the embed code, JSON-LD and oEmbed discovery.
 
     ``spec`` is the chart's Vega-Lite spec (the one ``svg`` was drawn from, so
     the interactive chart takes exactly its place); ``svg`` is ``chart.svg``,
-    or None when the images could not be drawn; ``site_assets`` default :func:`assets`.
+    or None when the images could not be drawn; ``site_assets`` default
+    :func:`assets`. With an ``edition``, the page says which version it is;
+    the embed code of a live page points at its current version's folder,
+    so an article that embeds it keeps showing what it showed.
     """
-    urls = figure_urls(base_url, figure.id)
+    archived = edition is not None and edition.archived
+    urls = figure_urls(base_url, figure.id, edition.number if archived else None)
+    embed = figure_urls(base_url, figure.id, edition.number if edition else None).embed
     chart, size = inline_svg(svg)
-    snippet = embed_snippet(urls.embed, figure, fallback_height(size)) if urls.embed else None
-    reuse = render("_after_article.html.j2", drawn=svg is not None, snippet=snippet,
+    snippet = embed_snippet(embed, figure, card_height(size, figure)) if embed else None
+    reuse = render("_after_article.html.j2", drawn=svg is not None, snippet=snippet, edition=edition,
                    credit=credit_line(figure, catalogue, urls.page))
     article = exports.figure_article(catalogue, figure, exports.figure_page_url(figure), chart=chart,
-                                     after=markupsafe.Markup(reuse))
+                                     after=markupsafe.Markup(reuse), edition=edition)
     return render(
-        "figure.html.j2", figure=figure, assets=(site_assets or assets()).relative("../"), csp=CSP_SCRIPTED, urls=urls,
+        "figure.html.j2", figure=figure, assets=(site_assets or assets()).relative(depth_prefix(edition)), csp=CSP_SCRIPTED,
+        urls=urls, root=depth_prefix(edition),
         summary_text=formatting.headline(figure) + ". " + formatting.source_line(figure, catalogue),
-        json_ld=markupsafe.Markup(exports.script_json(json_ld(catalogue, figure, base_url))),
+        json_ld=markupsafe.Markup(exports.script_json(json_ld(catalogue, figure, base_url, edition))),
         article=markupsafe.Markup(article), spec_json=markupsafe.Markup(exports.script_json(spec)),
     ).encode("utf-8")
 
 
 def embed_page(catalogue: Catalogue, figure: Figure, spec: dict, svg: bytes | None, base_url: str | None = None,
-               site_assets: Assets | None = None) -> bytes:
-    """``DIR/<id>/embed.html``: the card an iframe shows (title, headline, confidence, chart, source line, link to the page)."""
+               site_assets: Assets | None = None, edition: Edition | None = None) -> bytes:
+    """``DIR/<id>/embed.html``: the card an iframe shows (title, headline, confidence, corrections, chart, source line, link to the page)."""
     summary = formatting.confidence_summary(figure)
     chart, _ = inline_svg(svg)
+    archived = edition is not None and edition.archived
     return render(
-        "embed.html.j2", figure=figure, assets=(site_assets or assets()).relative("../"), csp=CSP_SCRIPTED,
-        urls=figure_urls(base_url, figure.id), headline=formatting.headline(figure), summary=summary,
+        "embed.html.j2", figure=figure, assets=(site_assets or assets()).relative(depth_prefix(edition)), csp=CSP_SCRIPTED,
+        urls=figure_urls(base_url, figure.id, edition.number if archived else None), edition=edition,
+        corrections=[(c.date.label, c.note) for c in figure.corrections], headline=formatting.headline(figure), summary=summary,
         meaning=formatting.CONFIDENCE_MEANING[summary], chart=chart,
         source_line=formatting.source_line(figure, catalogue), spec_json=markupsafe.Markup(exports.script_json(spec)),
     ).encode("utf-8")
+
+
+def withdrawn_page(title: str, withdrawal: Withdrawal, versions: tuple[tuple[int, PartialDate], ...],
+                   site_assets: Assets | None = None) -> bytes:
+    """``DIR/<id>/index.html`` of a withdrawn figure: its last title, when and why it was withdrawn, links to its versions."""
+    return render("withdrawn.html.j2", title=title, figure_id=withdrawal.id, date=withdrawal.date.label, note=withdrawal.note,
+                  versions=versions, csp=CSP_PLAIN, assets=(site_assets or assets()).relative("../")).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -216,8 +268,12 @@ class IndexEntry:
     size: tuple[int, int] | None
 
 
-def index_page(catalogue: Catalogue, entries: list[IndexEntry], site_assets: Assets | None = None) -> bytes:
-    """``DIR/index.html``: every figure with its chart small (``chart.svg``), headline, confidence and attribution. No script."""
+def index_page(catalogue: Catalogue, entries: list[IndexEntry], site_assets: Assets | None = None,
+               withdrawn: list[tuple[str, Withdrawal]] = ()) -> bytes:
+    """``DIR/index.html``: every figure with its chart small (``chart.svg``), headline, confidence and attribution. No script.
+
+    ``withdrawn`` lists the figures taken out, each with its last title, below the others.
+    """
     stories = [catalogue.stories[s] for s in dict.fromkeys(f.story for f in catalogue.figures) if s in catalogue.stories]
     title = "Figures" + (f": {stories[0].title}" if len(stories) == 1 else "")
     items = []
@@ -234,6 +290,7 @@ def index_page(catalogue: Catalogue, entries: list[IndexEntry], site_assets: Ass
         stories=[{"publisher": s.publisher, "title": s.title, "url": exports.safe_url(s.url), "published": s.published.label}
                  for s in stories],
         legend=[(c, formatting.CONFIDENCE_MEANING[c]) for c in Confidence],
+        withdrawn=[{"id": w.id, "title": title, "date": w.date.label, "note": w.note} for title, w in withdrawn],
     ).encode("utf-8")
 
 
@@ -244,14 +301,16 @@ def embed_snippet(embed_url: str, figure: Figure, height: int) -> str:
     return formatting.embed_snippet(embed_url, figure, height)
 
 
-def oembed(figure: Figure, base_url: str, size: tuple[int, int] | None, provider: str = GENERATOR) -> dict:
+def oembed(figure: Figure, base_url: str, size: tuple[int, int] | None, provider: str = GENERATOR,
+           edition: Edition | None = None) -> dict:
     """The figure's oEmbed response (``type: rich``): the embed snippet in ``html``, with its width and height.
 
     The width is :data:`figures.exports.EXPORT_WIDTH` (the card is fluid; a
     consumer may set any width from 320 px), the height the card's fallback.
+    With an ``edition``, the embed is of that version's folder: it never changes.
     """
-    urls = figure_urls(base_url, figure.id)
-    height = fallback_height(size)
+    urls = figure_urls(base_url, figure.id, edition.number if edition else None)
+    height = card_height(size, figure)
     return {
         "version": "1.0",
         "type": "rich",
@@ -268,7 +327,7 @@ def oembed(figure: Figure, base_url: str, size: tuple[int, int] | None, provider
 
 # -- JSON-LD ----------------------------------------------------------------------------------
 
-def json_ld(catalogue: Catalogue, figure: Figure, base_url: str | None = None) -> dict:
+def json_ld(catalogue: Catalogue, figure: Figure, base_url: str | None = None, edition: Edition | None = None) -> dict:
     """The figure's schema.org description: a ``Dataset`` of its data and a ``ClaimReview`` per claim.
 
     Each review names the claim's claimant, where it appeared (the source
@@ -276,7 +335,7 @@ def json_ld(catalogue: Catalogue, figure: Figure, base_url: str | None = None) -
     The claimant's type is not known to the catalogue; it is written as an
     ``Organization`` (what schema.org's ``author`` of a ``Claim`` expects).
     """
-    urls = figure_urls(base_url, figure.id)
+    urls = figure_urls(base_url, figure.id, edition.number if edition is not None and edition.archived else None)
     claims = sorted(figure.claims, key=lambda c: c.as_of)
     info = units.unit_info(figure.unit)
     first, last = claims[0].as_of, claims[-1].as_of
@@ -292,6 +351,11 @@ def json_ld(catalogue: Catalogue, figure: Figure, base_url: str | None = None) -
     }
     if urls.page:
         dataset["url"] = urls.page
+    if edition is not None:
+        dataset["version"] = str(edition.number)
+        dataset["dateModified"] = edition.date.iso
+    if figure.corrections:
+        dataset["correction"] = [{"@type": "CorrectionComment", "datePublished": c.date.iso, "text": c.note} for c in figure.corrections]
     story = catalogue.stories.get(figure.story)
     if story is not None:
         work = {"@type": "NewsArticle", "headline": story.title, "publisher": {"@type": "Organization", "name": story.publisher},

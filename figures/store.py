@@ -24,6 +24,7 @@ from figures import charts, exports
 from figures.loader import load
 from figures.model import Catalogue
 from figures.search import SearchIndex
+from figures.versions import record_path
 
 LOG = logging.getLogger("figures.store")
 SETTLE_SECONDS = 0.05
@@ -35,7 +36,7 @@ class Snapshot:
     """One loaded version of the catalogue, with everything derived from it built once."""
 
     catalogue: Catalogue
-    stamp: tuple[int, int]
+    stamp: tuple[int, ...]
     loaded_at: float = field(default_factory=time.time)
 
     @cached_property
@@ -191,12 +192,17 @@ def display_path(path: str | Path) -> str:
     return path.name if relative.parts[:1] == ("..",) or relative.is_absolute() else relative.as_posix()
 
 
-def _stamp(path: Path) -> tuple[int, int]:
+def _stamp(path: Path) -> tuple[int, ...]:
+    """The file's (mtime, size), then its published record's (zeros when there is none): a publish reloads too."""
     info = path.stat()
-    return (info.st_mtime_ns, info.st_size)
+    try:
+        record = record_path(path).stat()
+    except OSError:
+        return (info.st_mtime_ns, info.st_size, 0, 0)
+    return (info.st_mtime_ns, info.st_size, record.st_mtime_ns, record.st_size)
 
 
-def _stable_stamp(path: Path) -> tuple[int, int]:
+def _stable_stamp(path: Path) -> tuple[int, ...]:
     """The file's (mtime, size), waiting briefly while a save is still in progress."""
     stamp = _stamp(path)
     if time.time_ns() - stamp[0] < SETTLE_SECONDS * 1e9:
@@ -205,7 +211,7 @@ def _stable_stamp(path: Path) -> tuple[int, int]:
     return stamp
 
 
-def _stable_stamp_or_none(path: Path) -> tuple[int, int] | None:
+def _stable_stamp_or_none(path: Path) -> tuple[int, ...] | None:
     try:
         return _stamp(path)
     except OSError:

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from figures import loader
-from figures.model import Claim, Figure, Source, Story
+from figures.model import Claim, Correction, Figure, Source, Story, Withdrawal
 
 README = Path(__file__).parents[1] / "README.md"
-INTERNAL = {"id", "line"}
+INTERNAL = {"id", "line", "key_lines"}
 
 
 def _section(title: str) -> str:
@@ -29,6 +29,8 @@ def _section(title: str) -> str:
         ("stories", Story, loader.STORY_KEYS),
         ("figures", Figure, loader.FIGURE_KEYS),
         ("claims", Claim, loader.CLAIM_KEYS),
+        ("corrections", Correction, loader.CORRECTION_KEYS),
+        ("withdrawn", Withdrawal, loader.WITHDRAWN_KEYS),
     ],
 )
 def test_every_model_field_is_documented_with_good_and_bad_example(section, model, keys):

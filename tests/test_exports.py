@@ -114,7 +114,7 @@ HIDDEN_FORMULAS = [
 @pytest.mark.parametrize("payload", HIDDEN_FORMULAS)
 def test_a_formula_behind_blanks_or_in_full_width_is_quoted_and_reads_back_exactly(payload):
     row = {c: payload for c in CSV_COLUMNS if c not in NUMERIC_COLUMNS}
-    row.update(value=-3.2, low=-5, high=None, value_canonical=-3.2, low_canonical=-5, high_canonical=None, credibility=2)
+    row.update(value=-3.2, low=-5, high=None, value_canonical=-3.2, low_canonical=-5, high_canonical=None, credibility=2, version=3)
 
     data = rows_to_csv([row])
 
