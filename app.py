@@ -236,7 +236,9 @@ def catalogue_view() -> None:
     claimants = cols[0].multiselect("Claimant", index.facets["claimants"], format_func=formatting.capitalised)
     kinds = cols[1].multiselect("Kind of source", index.facets["source_kinds"])
     levels = st.multiselect("Confidence", [c.value for c in Confidence], format_func=lambda c: formatting.CONFIDENCE_LABELS[Confidence(c)])
-    found = index.find(Filters(query, frozenset(stories), frozenset(topics), frozenset(claimants), frozenset(kinds), frozenset(levels)))
+    corrected = st.toggle("Only corrected figures", help="Figures whose published numbers were corrected; each says when and why.")
+    found = index.find(Filters(query, frozenset(stories), frozenset(topics), frozenset(claimants), frozenset(kinds), frozenset(levels),
+                               corrected=corrected))
     st.caption(f"{len(found)} of {len(index)} figures")
     ui.results_list([catalogue.figure(i) for i in paginate(found, CATALOGUE_PAGE_SIZE, key="catalogue-page")], catalogue)
     csv_download("Download all figures (CSV)", lambda: snapshot.csv, "figures.csv", "csv-all")

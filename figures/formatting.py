@@ -338,6 +338,20 @@ def iframe_snippet(base_url: str, figure: Figure, height: int = 720) -> str:
     return embed_snippet(embed_url(base_url, figure.id), figure, height)
 
 
+def corrections(figure: Figure) -> list[str]:
+    """Every correction as readers see it, oldest first: ``"Corrected 1 February 2023: The count was entered as …"``."""
+    return [f"Corrected {c.date.label}: {c.note}" for c in figure.corrections]
+
+
+def last_updated(figure: Figure, catalogue: Catalogue) -> str | None:
+    """``"Last updated 2 December 2026 (version 2)"`` from the published record, or None if never published."""
+    published = catalogue.published.get(figure.id)
+    if published is None:
+        return None
+    number, date = published
+    return f"Last updated {date.label} (version {number})"
+
+
 def citation(figure: Figure, catalogue: Catalogue, url: str, accessed: str, full: bool = False) -> str:
     """How to cite a figure, short or full: title, claimant, source, as of, the figure's URL, date accessed.
 

@@ -32,6 +32,8 @@ class Filters:
     claimants: frozenset[str] = frozenset()
     source_kinds: frozenset[str] = frozenset()
     confidence: frozenset[str] = frozenset()
+    corrected: bool = False
+    """Keep only figures that carry a correction."""
 
 
 class SearchIndex:
@@ -49,6 +51,7 @@ class SearchIndex:
         self._texts: tuple[str, ...] = tuple(frame["search_text"])
         self._stories: tuple[str, ...] = tuple(frame["story"])
         self._confidence: tuple[str, ...] = tuple(frame["confidence"])
+        self._corrected: tuple[bool, ...] = tuple(bool(f.corrections) for f in catalogue.figures)
         self._sets = {name: tuple(frozenset(values) for values in frame[name]) for name in FACETS}
         self.facets: dict[str, list[str]] = {name: sorted(set().union(*self._sets[name]), key=lambda s: (s.casefold(), s)) for name in FACETS}
         """The choices of each facet filter, sorted."""
@@ -61,7 +64,7 @@ class SearchIndex:
 
         The text matches case-insensitively anywhere in a figure's id, title,
         description, topics, claimants or quotes; a facet matches when the
-        figure has any of the chosen values.
+        figure has any of the chosen values; ``corrected`` keeps figures with a correction.
         """
         rows: range | list[int] = range(len(self.ids))
         needle = " ".join(filters.text.split()).casefold()
@@ -71,6 +74,8 @@ class SearchIndex:
         for chosen, values in ((filters.stories, self._stories), (filters.confidence, self._confidence)):
             if chosen:
                 rows = [i for i in rows if values[i] in chosen]
+        if filters.corrected:
+            rows = [i for i in rows if self._corrected[i]]
         for name in FACETS:
             chosen = getattr(filters, name)
             if chosen:

@@ -91,7 +91,9 @@ def figure_card(figure: Figure, snapshot: Snapshot, page: st.Page | None, *, quo
         # reads as one block is sent as one: title and number, the reasons and sources, the quotes.
         st.markdown(f"#### {md_escape(figure.title)}\n\n## {md_escape(formatting.headline(figure))}")
         badge(summary, reason)
-        st.caption("\n\n".join(_reason_and_sources(figure, snapshot.catalogue, summary, reason)))
+        if figure.corrections:  # never silent: a corrected figure says so before anything else about it
+            st.info("\n\n".join(_correction_lines(figure)), icon=":material/edit_note:")
+        st.caption("\n\n".join(_reason_and_sources(figure, snapshot.catalogue, summary, reason) + _updated(figure, snapshot.catalogue)))
         if quotes:
             st.markdown("\n\n".join(f"> {md_escape(quote)}" for quote in dict.fromkeys(c.quote for c in figure.claims)))
         chart_with_data(figure, snapshot)
@@ -121,10 +123,22 @@ def _result_markdown(figure: Figure, catalogue: Catalogue) -> str:
         f"#### {md_escape(figure.title)}",
         f"**{md_escape(formatting.headline(figure))}** "
         f":{formatting.CONFIDENCE_COLOURS[summary]}-badge[{_BADGE_ICONS[summary]} {formatting.CONFIDENCE_LABELS[summary]}]",
+        *_correction_lines(figure),
         *_reason_and_sources(figure, catalogue, summary, reason),
+        *_updated(figure, catalogue),
         f"[:material/open_in_new: {RESULT_LINK}](?figure={quote(figure.id)})",
     ]
     return "\n\n".join(lines)
+
+
+def _correction_lines(figure: Figure) -> list[str]:
+    """Markdown of each correction: the date in bold, the note as text."""
+    return [f"**Corrected {md_escape(c.date.label)}:** {md_escape(c.note)}" for c in figure.corrections]
+
+
+def _updated(figure: Figure, catalogue: Catalogue) -> list[str]:
+    line = formatting.last_updated(figure, catalogue)
+    return [] if line is None else [md_escape(line)]
 
 
 def _summary_and_reason(figure: Figure) -> tuple[Confidence, str | None]:

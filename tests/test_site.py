@@ -173,11 +173,11 @@ def test_oembed_is_discoverable_from_the_page_and_answers_rich_with_the_embed_sn
 
     assert link["href"] == f"{BASE}{figure.id}/oembed.json" and link["title"] == figure.title
     assert (oembed["version"], oembed["type"], oembed["title"]) == ("1.0", "rich", figure.title)
-    assert oembed["provider_url"] == BASE and oembed["thumbnail_url"] == f"{BASE}{figure.id}/chart.png"
+    assert oembed["provider_url"] == BASE and oembed["thumbnail_url"] == f"{BASE}{figure.id}/v1/chart.png"  # the seed is published once
     assert isinstance(oembed["width"], int) and isinstance(oembed["height"], int)
     snippet = Page(oembed["html"].encode())
     (iframe,) = snippet.attributes("iframe")
-    assert iframe["src"] == f"{BASE}{figure.id}/embed.html" and iframe["height"] == str(oembed["height"])
+    assert iframe["src"] == f"{BASE}{figure.id}/v1/embed.html" and iframe["height"] == str(oembed["height"])  # its version: never changes
     ((attributes, script),) = snippet.scripts
     assert script == formatting.HOST_SCRIPT and "figures:height" in script
     assert page.textareas == [oembed["html"]]  # the page shows journalists the same code
