@@ -268,3 +268,45 @@ def test_browser_tests_know_the_story_page_size():
     from tests.browser import conftest as browser
 
     assert browser.STORY_PAGE_SIZE == STORY_PAGE_SIZE
+
+
+CORRECTED = """    corrections:
+      - date: 2026-12-02
+        note: "The count was entered as 23,825; the report gives 23,825 Humvees and this note is a test."
+"""
+
+
+@pytest.fixture
+def corrected_catalogue(tmp_path) -> Path:
+    """The seed with a correction on humvees-left (and the seed's record beside it, so it has a version)."""
+    text = DATA.read_text(encoding="utf-8")
+    start = text.index("  - id: humvees-left")
+    claims = text.index("    claims:", start)
+    path = tmp_path / "figures.yaml"
+    path.write_text(text[:claims] + CORRECTED + text[claims:], encoding="utf-8")
+    (tmp_path / "figures.published.jsonl").write_bytes((ROOT / "data" / "figures.published.jsonl").read_bytes())
+    return path
+
+
+def test_a_corrected_figure_says_so_with_the_date_and_note_and_its_last_update(monkeypatch, corrected_catalogue):
+    at = run_app(monkeypatch, corrected_catalogue, figure="humvees-left")
+
+    (notice,) = [i.value for i in at.info if "Corrected" in i.value]
+    assert notice.replace("\\", "") == "**Corrected 2 December 2026:** The count was entered as 23,825; the report gives 23,825 Humvees and this note is a test."
+    assert "Last updated 2 December 2026 (version 1)" in texts(at).replace("\\", "")
+
+
+def test_an_uncorrected_figure_shows_no_correction_notice(monkeypatch):
+    at = run_app(monkeypatch, figure="humvees-left")
+
+    assert not [i for i in at.info if "Corrected" in i.value]
+
+
+def test_the_catalogue_view_filters_to_corrected_figures(monkeypatch, corrected_catalogue):
+    at = run_app(monkeypatch, corrected_catalogue, view="catalogue")
+    assert "10 of 10 figures" in texts(at)
+
+    at.toggle[0].set_value(True).run()
+
+    assert "1 of 10 figures" in texts(at)
+    assert "Humvees left in Afghanistan" in texts(at) and "Corrected 2 December 2026" in texts(at).replace("\\", "")

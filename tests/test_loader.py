@@ -192,6 +192,12 @@ BAD_FIGURE_CASES = [
     ("unit-decibel", "unit: vehicle", "unit: dB", "unit: dB", "unit: 'dB' is a logarithmic unit (decibel)"),
     ("unit-count", "unit: vehicle", "unit: count", "unit: count", COUNT_MESSAGE),
     ("unit-radian", "unit: vehicle", "unit: radian", "unit: radian", "unit: 'radian' is an angle, and angles are not figures the dashboard charts"),
+    # Corrections: a list of {date (a day), note}, oldest first.
+    ("correction-not-a-day", "    claims:\n", "    corrections:\n      - date: 2023-02\n        note: fixed the count\n    claims:\n", "date: 2023-02", "2023-02 is not a day; write the day this was published"),
+    ("correction-without-note", "    claims:\n", "    corrections:\n      - date: 2023-02-01\n    claims:\n", "- date: 2023-02-01", "this correction has no note:"),
+    ("corrections-not-a-list", "    claims:\n", "    corrections: fixed\n    claims:\n", "corrections: fixed", "corrections: must be a list"),
+    ("corrections-out-of-order", "    claims:\n", "    corrections:\n      - date: 2023-03-01\n        note: a\n      - date: 2023-02-01\n        note: b\n    claims:\n", "date: 2023-02-01", "before the one above it (2023-03-01); list corrections oldest first"),
+    ("correction-unknown-field", "    claims:\n", "    corrections:\n      - date: 2023-02-01\n        notes: a\n    claims:\n", "notes: a", "unknown field 'notes' in this correction; did you mean 'note'?"),
 ]
 
 
@@ -494,6 +500,43 @@ def test_problems_are_sorted_by_line(catalogue_text):
     lines = [p.line for p in load_text(text).problems]
 
     assert lines == sorted(lines) and len(lines) == 2
+
+
+def test_a_correction_is_read_with_its_date_note_and_line(catalogue_text, line_of):
+    text = catalogue_text("    claims:\n", '    corrections:\n      - date: 2023-02-01\n        note: "The count was 4; it is 5."\n    claims:\n')
+
+    (correction,) = load_text(text).figure("target").corrections
+
+    assert (correction.date, correction.note, correction.line) == (PartialDate(2023, 2, 1), "The count was 4; it is 5.", line_of(text, "- date: 2023-02-01"))
+
+
+WITHDRAWN_ENTRY = '  - id: gone\n    date: 2023-03-01\n    note: "The source retracted it."\n'
+
+
+@pytest.mark.parametrize(("entry", "offset", "fragment"), [
+    ("  - id: target\n    date: 2023-03-01\n    note: n\n", 1, "figure 'target' is withdrawn here but is still in figures: (line 26)"),
+    (WITHDRAWN_ENTRY + WITHDRAWN_ENTRY.replace("retracted", "withdrew"), 4, "figure 'gone' is withdrawn twice (also at line"),
+    ("  - id: gone\n    date: 2023-03\n    note: n\n", 2, "is not a day"),
+    ("  - id: Gone\n    date: 2023-03-01\n    note: n\n", 1, "figure id 'Gone' is not a slug"),
+    ("  - id: gone\n    date: 2023-03-01\n", 1, "this withdrawn figure has no note:"),
+])
+def test_a_bad_withdrawn_entry_is_reported_at_its_line_and_the_figures_still_load(catalogue_text, entry, offset, fragment):
+    """``offset``: the reported line, counted from the ``withdrawn:`` line."""
+    head = catalogue_text() + "withdrawn:\n"
+    text = head + entry
+
+    catalogue = load_text(text)
+
+    assert [(p.line, fragment in p.message) for p in catalogue.problems] == [(head.count("\n") + offset, True)]
+    assert {f.id for f in catalogue.figures} == VALID | {"target"}
+
+
+def test_a_withdrawn_entry_is_read(catalogue_text, line_of):
+    text = catalogue_text() + "withdrawn:\n" + WITHDRAWN_ENTRY
+
+    (entry,) = load_text(text).withdrawn
+
+    assert (entry.id, entry.date, entry.note, entry.line) == ("gone", PartialDate(2023, 3, 1), "The source retracted it.", line_of(text, "- id: gone"))
 
 
 def test_loader_reads_the_same_from_file_and_text(repo):
