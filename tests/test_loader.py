@@ -7,9 +7,8 @@ text on the line the problem must be reported at.
 
 from __future__ import annotations
 
-import dataclasses
-
 import calendar
+import dataclasses
 import subprocess
 import sys
 import textwrap
@@ -62,6 +61,7 @@ COUNT_MESSAGE = (
     "as 500%); for a number of things use a counted unit such as item, vehicle, person or event (add others to figures/units.txt), "
     "for a share use percent"
 )
+CORRECTIONS_AT = "    claims:\n"
 
 # (case, old text in the target figure, new text, needle on the reported line, part of the message)
 BAD_FIGURE_CASES = [
@@ -192,12 +192,15 @@ BAD_FIGURE_CASES = [
     ("unit-decibel", "unit: vehicle", "unit: dB", "unit: dB", "unit: 'dB' is a logarithmic unit (decibel)"),
     ("unit-count", "unit: vehicle", "unit: count", "unit: count", COUNT_MESSAGE),
     ("unit-radian", "unit: vehicle", "unit: radian", "unit: radian", "unit: 'radian' is an angle, and angles are not figures the dashboard charts"),
-    # Corrections: a list of {date (a day), note}, oldest first.
-    ("correction-not-a-day", "    claims:\n", "    corrections:\n      - date: 2023-02\n        note: fixed the count\n    claims:\n", "date: 2023-02", "2023-02 is not a day; write the day this was published"),
-    ("correction-without-note", "    claims:\n", "    corrections:\n      - date: 2023-02-01\n    claims:\n", "- date: 2023-02-01", "this correction has no note:"),
-    ("corrections-not-a-list", "    claims:\n", "    corrections: fixed\n    claims:\n", "corrections: fixed", "corrections: must be a list"),
-    ("corrections-out-of-order", "    claims:\n", "    corrections:\n      - date: 2023-03-01\n        note: a\n      - date: 2023-02-01\n        note: b\n    claims:\n", "date: 2023-02-01", "before the one above it (2023-03-01); list corrections oldest first"),
-    ("correction-unknown-field", "    claims:\n", "    corrections:\n      - date: 2023-02-01\n        notes: a\n    claims:\n", "notes: a", "unknown field 'notes' in this correction; did you mean 'note'?"),
+    # Corrections: a list of {date (a day), note}, oldest first (CORRECTIONS_AT: where the list goes in the target figure).
+    ("correction-not-a-day", CORRECTIONS_AT, "    corrections:\n      - date: 2023-02\n        note: fixed the count\n" + CORRECTIONS_AT,
+     "date: 2023-02", "2023-02 is not a day; write the day this was published"),
+    ("correction-without-note", CORRECTIONS_AT, "    corrections:\n      - date: 2023-02-01\n" + CORRECTIONS_AT, "- date: 2023-02-01", "this correction has no note:"),
+    ("corrections-not-a-list", CORRECTIONS_AT, "    corrections: fixed\n" + CORRECTIONS_AT, "corrections: fixed", "corrections: must be a list"),
+    ("corrections-out-of-order", CORRECTIONS_AT, "    corrections:\n      - date: 2023-03-01\n        note: a\n      - date: 2023-02-01\n        note: b\n"
+     + CORRECTIONS_AT, "date: 2023-02-01", "before the one above it (2023-03-01); list corrections oldest first"),
+    ("correction-unknown-field", CORRECTIONS_AT, "    corrections:\n      - date: 2023-02-01\n        notes: a\n" + CORRECTIONS_AT, "notes: a",
+     "unknown field 'notes' in this correction; did you mean 'note'?"),
 ]
 
 
