@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import subprocess
@@ -353,3 +354,43 @@ def test_without_any_publish_a_site_has_no_versions(catalogue_file, tmp_path):
 
     assert not [p for p in out.rglob("v1")]
     assert "Last updated" not in (out / "target" / "index.html").read_text()
+
+
+# -- the command line -----------------------------------------------------------------------------
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "figures", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_a_dry_run_says_what_it_would_publish_and_writes_nothing(catalogue_file):
+    done = run_cli("publish", str(catalogue_file), "--date", "2026-01-10", "--dry-run")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [f"would publish: {fid} version 1 (2026-01-10)" for fid in ("good-before", "target", "good-after")]
+    assert not versions.record_path(catalogue_file).exists()
+
+
+def test_publishing_without_a_date_records_today(catalogue_file):
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+
+    done = run_cli("publish", str(catalogue_file))
+
+    assert done.returncode == 0, done.stderr
+    assert {json.loads(line)["date"] for line in versions.record_path(catalogue_file).read_text().splitlines()} == {today}
+    assert done.stderr.rstrip().endswith("3 version(s) added to " + str(versions.record_path(catalogue_file)) + "; commit it with the catalogue")
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "February", "2026-02"])
+def test_a_date_that_is_not_a_day_is_a_usage_error(catalogue_file, bad):
+    done = run_cli("publish", str(catalogue_file), "--date", bad)
+
+    assert done.returncode == 2 and "is not a day; write it as 2023-02-01" in done.stderr
+
+
+def test_a_catalogue_with_a_problem_is_not_published(catalogue_file):
+    catalogue_file.write_text(catalogue_file.read_text().replace("unit: vehicle", "unit: humvee", 1))
+
+    done = run_cli("publish", str(catalogue_file), "--date", "2026-01-10")
+
+    assert done.returncode == 1 and "unit" in done.stderr and "nothing was published" in done.stderr
+    assert not versions.record_path(catalogue_file).exists()
