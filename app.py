@@ -33,7 +33,7 @@ MORE_STORIES = 10
 
 # The icon is served by the app itself: a ":material/...:" icon makes every reader's browser
 # fetch it from a third-party font host.
-ICON = Path(__file__).with_name("assets") / "icon.png"
+ICON = Path(__file__).with_name("figures") / "static" / "icon.png"  # the static site's favicon too
 st.set_page_config(page_title="Figures", page_icon=str(ICON), layout="centered")
 
 

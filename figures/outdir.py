@@ -33,7 +33,7 @@ GENERATOR_MARK = b'<meta name="generator" content="figures">'
 """What the head of every page a build writes holds."""
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _VERSION = re.compile(r"v[1-9][0-9]*")
-_ASSET = re.compile(r"[a-z]+-[0-9a-f]{16}\.(?:js|css)")
+_ASSET = re.compile(r"[a-z]+-[0-9a-f]{16}\.(?:js|css|png)")
 _STAGING = re.compile(r"\.(?P<name>.+)\.building-(?P<pid>[0-9]+)")
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100

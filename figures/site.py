@@ -78,15 +78,16 @@ class Assets:
     vega: str
     script: str
     css: str
+    icon: str
     files: tuple[tuple[str, bytes], ...] = ()
 
     def relative(self, prefix: str) -> Assets:
         """The same assets as seen from a page ``prefix`` deep (``"../"`` for a figure's folder)."""
-        return Assets(prefix + self.vega, prefix + self.script, prefix + self.css, self.files)
+        return Assets(prefix + self.vega, prefix + self.script, prefix + self.css, prefix + self.icon, self.files)
 
 
 def assets(bundle: bytes | None = None) -> Assets:
-    """The shared assets under content-hashed names: Vega with Vega-Lite and vega-embed, ``figure.js``, the style sheet.
+    """The shared assets under content-hashed names: Vega with Vega-Lite and vega-embed, ``figure.js``, the style sheet, the icon.
 
     ``bundle`` is :func:`figures.exports.vega_bundle` as bytes, if the caller
     has it (building it takes vl-convert about a second); else it is built.
@@ -97,16 +98,17 @@ def assets(bundle: bytes | None = None) -> Assets:
 
 @functools.lru_cache(maxsize=2)
 def _assets(bundle: bytes) -> Assets:
-    script = importlib.resources.files("figures").joinpath("static/figure.js").read_bytes()
+    static = importlib.resources.files("figures").joinpath("static")
+    script, icon = static.joinpath("figure.js").read_bytes(), static.joinpath("icon.png").read_bytes()
     css = (exports.PAGE_CSS + SITE_CSS).encode("utf-8")
     files = tuple((f"assets/{stem}-{hashlib.sha256(data).hexdigest()[:16]}.{ext}", data)
-                  for stem, ext, data in (("vega", "js", bundle), ("figure", "js", script), ("site", "css", css)))
+                  for stem, ext, data in (("vega", "js", bundle), ("figure", "js", script), ("site", "css", css), ("icon", "png", icon)))
     return Assets(*(name for name, _ in files), files=files)
 
 
 def fingerprint(site_assets: Assets) -> str:
     """What every page depends on besides its figure: the templates and the assets' (hashed) names."""
-    return cache_digest(templating.fingerprint(), site_assets.vega, site_assets.script, site_assets.css)
+    return cache_digest(templating.fingerprint(), site_assets.vega, site_assets.script, site_assets.css, site_assets.icon)
 
 
 # -- URLs -------------------------------------------------------------------------------------
