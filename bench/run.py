@@ -20,6 +20,10 @@ rerun after a search, catalogue view   a bare page whose one text box reruns and
 ``figures build`` vs drawing twice     the same, but ``vegalite_to_svg`` and ``vegalite_to_png``     none
                                        each drawing the spec (the floor as first defined)
 whole home page drawn, 10,000 figs     the same bare page                                            none
+publish: unchanged rebuild, 1,000      a full build of the same catalogue (new folder, empty cache)  0.1x
+publish: one figure changed, 1,000     the same full build                                           0.2x
+publish: site bytes per figure, 1,000  the budget, 200 kB a figure (not a measurement)               1.0x
+publish: first chart, figure page      a plain HTML page holding only the same ``chart.svg``         1.2x
 peak memory: server with 10,000 figs   the bare chart page's server                                  none
 peak memory: ``figures check`` 50,000  ``yaml.load`` of the same file with CSafeLoader               none
 =====================================  ==========================================================  ========
@@ -39,12 +43,30 @@ First chart takes at least ``FIRST_CHART_ROUNDS`` rounds: single loads of the
 bare page ranged from 1.40 s to 2.15 s here, and with 5 rounds the ratio of the
 same code ranged from 1.16x to 1.51x between runs (``bench/RESULTS.md``).
 
+Publishing (``--publish-n``, default 1,000 figures) calls ``build_site`` in
+this process, the catalogue loaded and the modules imported, ``jobs=2``, with
+a ``base_url`` so every file of a published site is written. A full build goes
+into a new folder with an empty cache; then the same catalogue is rebuilt
+into the same folder and cache (unchanged), and one claim's value of one
+figure is changed with ``dataclasses.replace`` (no loading timed on either
+side) and rebuilt, ``PUBLISH_REBUILDS`` times each in turn; all of it
+``PUBLISH_FULL_BUILDS`` times at most (a full build of 1,000 figures takes
+over a minute). Every build starts after ``os.sync()``, so the previous
+build's writes are not flushed on its clock. Site bytes are the sizes of all
+files of the first full build (shared assets and top files included) over N.
+A figure page's first chart is from navigation start (``file://``, a fresh
+context, figures across the catalogue) until its ``#chart svg`` is in the DOM
+(a MutationObserver) and two ``requestAnimationFrame`` callbacks later, so a
+frame was painted after it; the plain page is timed the same way, at least
+``FIRST_PAINT_ROUNDS`` rounds in a full run.
+
 Usage (from the repository root)::
 
-    python bench/run.py             # the full run: N = 1,000 / 10,000 / 50,000, 5 repetitions (about 11 minutes)
+    python bench/run.py             # the full run: N = 1,000 / 10,000 / 50,000, 5 repetitions (about 11 minutes, and 4 to 6 more for publish)
     python bench/run.py --repeat 3  # fewer repetitions (first chart keeps its 11 rounds)
     python bench/run.py --quick     # the smoke run: small N, 1 repetition, under a minute
-    python bench/run.py --skip load,build   # leave sections out (load, browser, build, memory)
+    python bench/run.py --skip load,build   # leave sections out (load, browser, build, publish, memory)
+    python bench/run.py --skip load,browser,build,memory   # publishing only (--publish-n to change its N)
 
 Each measure prints one line: name, N, floor median, ours median, ratio,
 target and OK or OVER (``info`` where there is no target). The exit status is 0
@@ -592,11 +614,12 @@ def _cpu_all() -> float:
 
 # -- 6. publishing: the static site -------------------------------------------------------------------------
 
-PUBLISH_FULL_BUILDS = 3
-"""Full builds in the publishing rows, at most (``--repeat`` if lower): one takes 75 to 100 s at N = 1,000 on 2 cores."""
-PUBLISH_REBUILDS = 3
+PUBLISH_FULL_BUILDS = 2
+"""Full builds in the publishing rows, at most (``--repeat`` if lower): one takes 75 to 145 s at N = 1,000 on 2 cores,
+and the section must stay within about 6 minutes."""
+PUBLISH_REBUILDS = 4
 """Unchanged rebuilds and one-figure changes after each full build, in turn (each 1 to 2 s at N = 1,000)."""
-FIRST_PAINT_ROUNDS = 25
+FIRST_PAINT_ROUNDS = 40
 """The fewest rounds of figure-page loads in a full run: single ``file://`` loads of either page ranged from 20 to 600 ms here."""
 SITE_BUDGET_KB = 200
 """The size budget of the site per figure, in kB (1,000 bytes), shared assets and top files included."""
