@@ -69,6 +69,8 @@ FIGURE_FILES = ("index.html", "embed.html", "chart.png", "chart.svg", "chart.vl.
 """The files of one figure's folder, ``DIR/<id>/`` (and ``oembed.json`` when the site's address is given)."""
 IMAGE_FILES = ("chart.png", "chart.svg")
 """The files of a figure's folder that a renderer draws."""
+DRAWINGS = ("chart.png", "chart.svg", "chart-narrow.svg")
+"""What is drawn for a figure's folder: its two image files, and the narrow SVG its pages show on phones (not a file of its own)."""
 SITE_FILES = ("index.html", "figures.csv", "datapackage.json")
 """The files at the top of the folder (besides ``assets/``)."""
 IN_FLIGHT_PER_JOB = 4
@@ -313,9 +315,9 @@ def figure_key(folder: Folder, base_url: str | None, site_assets: site.Assets) -
                                base_url or "", exports.public_base_url() or "")
 
 
-def image_key(spec: dict, labels: tuple[str, str, str]) -> str:
-    """The key of a figure's images: the spec they are drawn from, their labels and the renderer."""
-    return cache_module.digest(renderer_fingerprint(), exports.spec_json(spec), *labels)
+def image_key(specs: tuple[dict, ...], labels: tuple[str, str, str]) -> str:
+    """The key of a figure's drawings: the specs they are drawn from (wide and narrow), their labels and the renderer."""
+    return cache_module.digest(renderer_fingerprint(), *(exports.spec_json(spec) for spec in specs), *labels)
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -362,25 +364,29 @@ class _SiteWriter:
                 return False, None
             placed.append(self.root / folder.path / name)
         size = entry.get("size")
+        if isinstance(entry.get("images"), str):  # keep its drawings too: a later change to its words alone draws nothing
+            self.store.keep("images", entry["images"])
         return True, (tuple(size) if isinstance(size, list) and len(size) == 2 else None)
 
-    def folder(self, folder: Folder, key: str | None, spec: dict, drawn: tuple[bytes, bytes] | None) -> tuple[int, int] | None:
-        """Write a folder from its spec and its images (None: not drawn); cache it when complete."""
+    def folder(self, folder: Folder, key: str | None, specs: tuple[dict, dict], drawn: tuple[bytes, bytes, bytes] | None,
+               images_key: str | None = None) -> tuple[int, int] | None:
+        """Write a folder from its specs (wide, narrow) and its drawings (PNG, SVG, narrow SVG; None: not drawn); cache it when complete."""
         figure, catalogue, edition = folder.figure, folder.catalogue, folder.edition
+        spec = specs[0]
         files: dict[str, bytes] = {}
         if drawn is not None:
-            files["chart.png"], files["chart.svg"] = drawn
+            files["chart.png"], files["chart.svg"] = drawn[:2]
         files["chart.vl.json"] = exports.spec_json(spec)
         files["data.csv"] = exports.EXPORTERS["csv"].render(catalogue, figure)
-        svg = drawn[1] if drawn else None
-        files["index.html"] = site.figure_page(catalogue, figure, spec, svg, self.base_url, self.assets, edition)
-        files["embed.html"] = site.embed_page(catalogue, figure, spec, svg, self.base_url, self.assets, edition)
-        size = site.inline_svg(svg)[1]
+        chart = site.Drawings(specs[0], specs[1], drawn[1] if drawn else None, drawn[2] if drawn else None)
+        files["index.html"] = site.figure_page(catalogue, figure, chart, self.base_url, self.assets, edition)
+        files["embed.html"] = site.embed_page(catalogue, figure, chart, self.base_url, self.assets, edition)
+        size = site.checked_svg(chart.svg)[1]
         if self.base_url and folder.live:
             files["oembed.json"] = site.json_bytes(site.oembed(figure, self.base_url, size, edition=edition))
         hashes = {name: self.place(f"{folder.path}/{name}", data) for name, data in sorted(files.items())}
         if drawn is not None and key is not None:
-            self.store.remember("figure", key, {"files": hashes, "size": list(size) if size else None})
+            self.store.remember("figure", key, {"files": hashes, "size": list(size) if size else None, "images": images_key})
         return size
 
     def figures(self, folders: tuple[Folder, ...], jobs: int, bar, failures: dict[str, str]) -> dict[str, tuple[int, int] | None]:
@@ -392,19 +398,19 @@ class _SiteWriter:
         published without images and is not cached, so the next build tries again.
         """
         sizes: dict[str, tuple[int, int] | None] = {}
-        pending: collections.deque[tuple[Folder, str, dict, str, Future]] = collections.deque()
+        pending: collections.deque[tuple[Folder, str, tuple[dict, dict], str, Future]] = collections.deque()
 
         def finish(everything: bool) -> None:
             while pending and (everything or pending[0][4].done() or len(pending) > IN_FLIGHT_PER_JOB * jobs):
-                folder, key, spec, images_key, future = pending.popleft()
+                folder, key, specs, images_key, future = pending.popleft()
                 try:
-                    png, svg = future.result()
+                    drawn = future.result()
                 except render.RenderError as err:
                     failures[folder.path] = err.reason
-                    sizes[folder.path] = self.folder(folder, None, spec, None)
+                    sizes[folder.path] = self.folder(folder, None, specs, None)
                 else:
-                    self.store.remember("images", images_key, {"chart.png": self.store.put(png), "chart.svg": self.store.put(svg)})
-                    sizes[folder.path] = self.folder(folder, key, spec, (png, svg))
+                    self.store.remember("images", images_key, {name: self.store.put(data) for name, data in zip(DRAWINGS, drawn, strict=True)})
+                    sizes[folder.path] = self.folder(folder, key, specs, drawn, images_key)
                 bar.update(1)
 
         drawing = render.Pool(jobs)
@@ -417,15 +423,16 @@ class _SiteWriter:
                     sizes[folder.path] = size
                     bar.update(1)
                     continue
-                spec = exports.chart_spec(folder.catalogue, folder.figure)
-                labels = exports.image_labels(spec, folder.figure)
-                images_key = image_key(spec, labels)
+                specs = (exports.chart_spec(folder.catalogue, folder.figure),
+                         exports.chart_spec(folder.catalogue, folder.figure, width=exports.NARROW_WIDTH))
+                labels = exports.image_labels(specs[0], folder.figure)
+                images_key = image_key(specs, labels)
                 drawn = self.cached_images(images_key)
                 if drawn is not None:
-                    sizes[folder.path] = self.folder(folder, key, spec, drawn)
+                    sizes[folder.path] = self.folder(folder, key, specs, drawn, images_key)
                     bar.update(1)
                     continue
-                pending.append((folder, key, spec, images_key, threads.submit(drawing.call, images.png_and_svg, spec, *labels)))
+                pending.append((folder, key, specs, images_key, threads.submit(drawing.call, images.page_drawings, *specs, *labels)))
                 finish(everything=False)
             finish(everything=True)
         finally:
@@ -433,13 +440,13 @@ class _SiteWriter:
             drawing.close()
         return sizes
 
-    def cached_images(self, key: str) -> tuple[bytes, bytes] | None:
-        """A figure's PNG and SVG from the cache, or None (never drawn, or a file of it corrupt)."""
+    def cached_images(self, key: str) -> tuple[bytes, bytes, bytes] | None:
+        """A figure's drawings (:data:`DRAWINGS`) from the cache, or None (never drawn, or a file of it corrupt)."""
         entry = self.store.entry("images", key)
         if not entry:
             return None
-        png, svg = (self.store.read(entry.get(name, "")) for name in IMAGE_FILES)
-        return None if png is None or svg is None else (png, svg)
+        drawn = tuple(self.store.read(entry.get(name, "")) for name in DRAWINGS)
+        return None if any(d is None for d in drawn) else drawn
 
     def top(self, layout: Plan, sizes: dict[str, tuple[int, int] | None]) -> None:
         """The shared assets, the withdrawn figures' pages, the index, the whole site's CSV and its data package."""

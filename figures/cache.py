@@ -116,6 +116,13 @@ class Cache:
         self._used_entries.add(path)
         return value
 
+    def keep(self, kind: str, key: str) -> None:
+        """Count the entry of ``key`` and the objects it names as used, so :meth:`prune` keeps them (an entry not read this build)."""
+        entry = self.entry(kind, key)
+        for value in (entry or {}).values():
+            if isinstance(value, str) and _HEX.fullmatch(value):
+                self._used_objects.add(value)
+
     def remember(self, kind: str, key: str, value: dict) -> None:
         """Record the entry of ``key``."""
         path = self._entry(kind, key)

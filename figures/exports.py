@@ -132,6 +132,8 @@ def read_csv(data: bytes) -> list[dict[str, object]]:
 
 EXPORT_WIDTH = 640
 """Plot width in pixels of exported images and the Vega-Lite JSON, so they never depend on a container."""
+NARROW_WIDTH = 260
+"""Plot width in pixels of the static site's second drawing of each chart, shown on screens as narrow as a phone's."""
 PUBLIC_URL_ENV = "FIGURES_PUBLIC_URL"
 """Environment variable holding the app's public address; the HTML page links back to the figure there."""
 

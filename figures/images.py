@@ -1,6 +1,6 @@
 """Images: a chart's Vega-Lite spec drawn as SVG and PNG by vl-convert.
 
-This module imports nothing but vl-convert, so the worker processes of
+This module imports nothing but vl-convert and Pillow, so the worker processes of
 ``figures build`` that draw the images start in a tenth of a second instead of
 loading Altair, pandas and pint. :mod:`figures.exports` serves the same
 functions to the app and the command line, so every image is the same bytes
@@ -11,12 +11,16 @@ a renderer that crashes takes only that child down.
 from __future__ import annotations
 
 import html
+import io
 import re
 
 import vl_convert
+from PIL import Image
 
 PNG_SCALE = 2
 """PNGs are drawn at twice the chart's size, sharp on high-density screens and in print."""
+PNG_COMPRESS_LEVEL = 6
+"""zlib's level for the PNGs (its default): 9 saves 2% more in twice the time."""
 
 
 def draw(spec: dict) -> str:
@@ -25,12 +29,20 @@ def draw(spec: dict) -> str:
 
 
 def png(drawn: str) -> bytes:
-    """A drawing as a PNG at :data:`PNG_SCALE`.
+    """A drawing as a PNG at :data:`PNG_SCALE`, compressed.
 
-    The same bytes as ``vl_convert.vegalite_to_png`` on the spec, in less than
-    half the time when the SVG is drawn anyway.
+    vl-convert rasterises the SVG (the same pixels as
+    ``vl_convert.vegalite_to_png`` on the spec, in less than half the time when
+    the SVG is drawn anyway) but writes them barely compressed; Pillow writes
+    the same pixels again with PNG's adaptive filters and zlib's default
+    level, about a third of the bytes (139 KB to 54 KB for the Iskander chart)
+    for some 40 ms more.
     """
-    return vl_convert.svg_to_png(drawn, scale=PNG_SCALE)
+    raw = vl_convert.svg_to_png(drawn, scale=PNG_SCALE)
+    with Image.open(io.BytesIO(raw)) as image:
+        out = io.BytesIO()
+        image.save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
+    return out.getvalue()
 
 
 def draw_png(spec: dict) -> bytes:
@@ -70,3 +82,12 @@ def png_and_svg(spec: dict, element_id: str, title: str, description: str) -> tu
     """Both images of one chart from a single drawing: the PNG and the accessible SVG."""
     drawn = draw(spec)
     return png(drawn), accessible_svg(drawn, element_id, title, description)
+
+
+def page_drawings(spec: dict, narrow: dict, element_id: str, title: str, description: str) -> tuple[bytes, bytes, bytes]:
+    """A published figure's drawings in one task: the PNG and SVG of ``spec``, and the SVG of its ``narrow`` layout for phones.
+
+    The narrow SVG's element ids end in ``-narrow``, so both SVGs can share a page.
+    """
+    image, svg = png_and_svg(spec, element_id, title, description)
+    return image, svg, accessible_svg(draw(narrow), f"{element_id}-narrow", title, description)

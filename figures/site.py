@@ -37,6 +37,8 @@ RATING_VALUES = {Confidence.CONFIRMED: 4, Confidence.REPORTED: 3, Confidence.CLA
 """A confidence level as a schema.org ``Rating`` from 1 (worst) to 4 (best)."""
 CARD_TEXT_HEIGHT = 260
 """Pixels an embed card needs around its chart (title, headline, badge, source line): its fallback height is this plus the chart's."""
+NARROW_SCREEN = 540
+"""Below this width in CSS pixels (a phone, a narrow column or iframe), pages show the narrow drawing (see ``SITE_CSS``)."""
 CORRECTION_HEIGHT = 60
 """Pixels an embed card's fixed height grows by for each correction it shows."""
 DEFAULT_CHART_HEIGHT = 240
@@ -44,8 +46,11 @@ DEFAULT_CHART_HEIGHT = 240
 SITE_CSS = """
 .site-nav{font-size:.875rem;margin:0 auto .75rem;max-width:1200px}
 .chart{position:relative}
-.chart>svg,.chart-live svg{display:block;max-width:100%;height:auto}
+.drawn svg,.chart-live svg{display:block;max-width:100%;height:auto}
+.drawn.narrow{display:none}
+@media (max-width:540px){.drawn.wide:not(:only-child){display:none}.drawn.narrow{display:block}}
 .chart-live:not(.ready){position:absolute;left:0;top:0;width:100%;visibility:hidden}
+
 .reuse textarea{width:100%;font:12px/1.4 monospace;resize:vertical}
 html.card body{padding:12px}
 .figure-card h1{font-size:1.15rem}
@@ -164,21 +169,52 @@ def depth_prefix(edition: Edition | None) -> str:
 
 # -- the chart, drawn into the page -----------------------------------------------------------
 
-def inline_svg(svg: bytes | None) -> tuple[markupsafe.Markup, tuple[int, int] | None]:
-    """The ``<div id="chart">`` of a page holding ``chart.svg`` inline, and the chart's width and height (None if not drawn).
+@dataclass(frozen=True)
+class Drawings:
+    """A chart as a page shows it: its spec and SVG at the export width, and the same at a phone's width.
+
+    ``svg`` is ``chart.svg``; either SVG is None when it could not be drawn.
+    """
+
+    spec: dict
+    narrow_spec: dict
+    svg: bytes | None = None
+    narrow_svg: bytes | None = None
+
+    def specs_json(self) -> markupsafe.Markup:
+        """Both specs for the page's script (``{"wide": …, "narrow": …}``), safe inside a ``<script>`` element."""
+        return markupsafe.Markup(exports.script_json({"wide": self.spec, "narrow": self.narrow_spec}))
+
+
+def checked_svg(svg: bytes | None) -> tuple[str | None, tuple[int, int] | None]:
+    """A drawn SVG's text and its width and height, if it may go into a page; else (None, None).
 
     The SVG is vl-convert's drawing with its text escaped; it is still
-    refused (the page then says the chart is not drawn here, and the script
-    may draw it) unless it parses and holds only shapes and text
+    refused unless it parses and holds only shapes and text
     (:data:`SVG_ELEMENTS`) with no event attribute, link or outside URL.
     """
     text = svg.decode("utf-8") if svg else ""
     size = _SIZE.search(text[:2000])
     if not text.startswith("<svg") or size is None or not _plain_drawing(text):
+        return None, None
+    return text, (round(float(size.group(1))), round(float(size.group(2))))
+
+
+def chart_markup(drawings: Drawings | None) -> tuple[markupsafe.Markup, tuple[int, int] | None]:
+    """The page's ``<div id="chart">`` holding the chart drawn (wide, and narrow for phones), and the wide one's size.
+
+    CSS shows the narrow drawing on screens narrower than :data:`NARROW_SCREEN`
+    pixels; without drawings the page says the values are listed below.
+    """
+    wide, size = checked_svg(drawings.svg if drawings else None)
+    if wide is None:
         return markupsafe.Markup('<div id="chart" class="chart"><p class="no-chart">The chart is not drawn here; '
                                  'every value is listed below.</p></div>'), None
-    width, height = round(float(size.group(1))), round(float(size.group(2)))
-    return markupsafe.Markup(f'<div id="chart" class="chart">{text}</div>'), (width, height)
+    narrow, _ = checked_svg(drawings.narrow_svg)
+    parts = [f'<div class="drawn wide" data-spec="wide">{wide}</div>']
+    if narrow is not None:
+        parts.append(f'<div class="drawn narrow" data-spec="narrow">{narrow}</div>')
+    return markupsafe.Markup('<div id="chart" class="chart">' + "".join(parts) + "</div>"), size
 
 
 def _plain_drawing(text: str) -> bool:
@@ -211,23 +247,22 @@ def card_height(size: tuple[int, int] | None, figure: Figure) -> int:
 
 # -- pages ------------------------------------------------------------------------------------
 
-def figure_page(catalogue: Catalogue, figure: Figure, spec: dict, svg: bytes | None, base_url: str | None = None,
+def figure_page(catalogue: Catalogue, figure: Figure, drawings: Drawings, base_url: str | None = None,
                 site_assets: Assets | None = None, edition: Edition | None = None) -> bytes:
     """``DIR/<id>/index.html``: the article with its chart drawn in, downloads, the embed code, JSON-LD and oEmbed discovery.
 
-    ``spec`` is the chart's Vega-Lite spec (the one ``svg`` was drawn from, so
-    the interactive chart takes exactly its place); ``svg`` is ``chart.svg``,
-    or None when the images could not be drawn; ``site_assets`` default
-    :func:`assets`. With an ``edition``, the page says which version it is;
+    ``drawings`` holds the chart's specs and their SVGs (the interactive chart
+    is drawn from the spec of the SVG on screen, so it takes exactly its
+    place); ``site_assets`` default :func:`assets`. With an ``edition``, the page says which version it is;
     the embed code of a live page points at its current version's folder,
     so an article that embeds it keeps showing what it showed.
     """
     archived = edition is not None and edition.archived
     urls = figure_urls(base_url, figure.id, edition.number if archived else None)
     embed = figure_urls(base_url, figure.id, edition.number if edition else None).embed
-    chart, size = inline_svg(svg)
+    chart, size = chart_markup(drawings)
     snippet = embed_snippet(embed, figure, card_height(size, figure)) if embed else None
-    reuse = render("_after_article.html.j2", drawn=svg is not None, snippet=snippet, edition=edition,
+    reuse = render("_after_article.html.j2", drawn=drawings.svg is not None, snippet=snippet, edition=edition,
                    credit=credit_line(figure, catalogue, urls.page))
     article = exports.figure_article(catalogue, figure, exports.figure_page_url(figure), chart=chart,
                                      after=markupsafe.Markup(reuse), edition=edition)
@@ -236,22 +271,22 @@ def figure_page(catalogue: Catalogue, figure: Figure, spec: dict, svg: bytes | N
         urls=urls, root=depth_prefix(edition),
         summary_text=formatting.headline(figure) + ". " + formatting.source_line(figure, catalogue),
         json_ld=markupsafe.Markup(exports.script_json(json_ld(catalogue, figure, base_url, edition))),
-        article=markupsafe.Markup(article), spec_json=markupsafe.Markup(exports.script_json(spec)),
+        article=markupsafe.Markup(article), spec_json=drawings.specs_json(),
     ).encode("utf-8")
 
 
-def embed_page(catalogue: Catalogue, figure: Figure, spec: dict, svg: bytes | None, base_url: str | None = None,
+def embed_page(catalogue: Catalogue, figure: Figure, drawings: Drawings, base_url: str | None = None,
                site_assets: Assets | None = None, edition: Edition | None = None) -> bytes:
     """``DIR/<id>/embed.html``: the card an iframe shows (title, headline, confidence, corrections, chart, source line, link to the page)."""
     summary = formatting.confidence_summary(figure)
-    chart, _ = inline_svg(svg)
+    chart, _ = chart_markup(drawings)
     archived = edition is not None and edition.archived
     return render(
         "embed.html.j2", figure=figure, assets=(site_assets or assets()).relative(depth_prefix(edition)), csp=CSP_SCRIPTED,
         urls=figure_urls(base_url, figure.id, edition.number if archived else None), edition=edition,
         corrections=[(c.date.label, c.note) for c in figure.corrections], headline=formatting.headline(figure), summary=summary,
         meaning=formatting.CONFIDENCE_MEANING[summary], chart=chart,
-        source_line=formatting.source_line(figure, catalogue), spec_json=markupsafe.Markup(exports.script_json(spec)),
+        source_line=formatting.source_line(figure, catalogue), spec_json=drawings.specs_json(),
     ).encode("utf-8")
 
 

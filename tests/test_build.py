@@ -361,7 +361,9 @@ def test_the_cache_keeps_only_what_the_last_build_used(built, catalogue_text):
 
     objects = {p.name for p in (cache / "objects").rglob("*") if p.is_file()}
     published = {hashlib.sha256(p.read_bytes()).hexdigest() for p in built.rglob("*") if p.is_file()}
-    assert objects == published  # Vega's bundle, kept to spare vl-convert a second of building it, is assets/vega-*.js
+    narrow = {json.loads(p.read_bytes())["chart-narrow.svg"] for p in (cache / "entries" / "images").rglob("*.json")}
+    assert len(narrow) == 3  # each figure's drawing for phones, inside its pages rather than a file of its own
+    assert objects == published | narrow  # Vega's bundle, kept to spare vl-convert a second of building it, is assets/vega-*.js
 
 
 def test_datapackage_of_a_small_catalogue_names_its_story(catalogue_text):

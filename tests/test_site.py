@@ -92,8 +92,11 @@ def test_the_chart_is_drawn_into_the_page_with_its_title_and_description(publish
     page = Page(data)
 
     svg = (published / figure_id / "chart.svg").read_text("utf-8")
-    assert f'<div id="chart" class="chart">{svg}</div>' in data.decode("utf-8")
-    assert page.attributes("svg", role="img")[0]["aria-labelledby"] == f"{figure_id}-title {figure_id}-desc"
+    assert f'<div id="chart" class="chart"><div class="drawn wide" data-spec="wide">{svg}</div><div class="drawn narrow" data-spec="narrow"><svg' in data.decode("utf-8")
+    wide, narrow = page.attributes("svg", role="img")
+    assert wide["aria-labelledby"] == f"{figure_id}-title {figure_id}-desc"
+    assert narrow["aria-labelledby"] == f"{figure_id}-narrow-title {figure_id}-narrow-desc"
+    assert int(narrow["width"]) < int(wide["width"]) * 0.7  # the phone's drawing: laid out for its width, not shrunk
     assert "noscript" not in [t for t, _ in page.tags]  # nothing to say: the chart is there without a script
     assert formatting.headline(figure) in page.text
 
@@ -249,15 +252,21 @@ DRAWN = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50" viewBox
     ("<style>@import url(https://elsewhere.example/x.css);</style>", False),
 ])
 def test_only_a_drawing_of_shapes_and_text_is_put_into_a_page(inside, kept):
-    markup, size = site.inline_svg(DRAWN.format(inside).encode())
+    markup, size = site.chart_markup(site.Drawings({}, {}, DRAWN.format(inside).encode(), DRAWN.format(inside).encode()))
 
     assert ("<svg" in markup) is kept and (size == (100, 50)) is kept
     if not kept:
         assert "every value is listed below" in markup
 
 
+def test_a_refused_narrow_drawing_leaves_the_wide_one_alone_on_every_screen():
+    markup, size = site.chart_markup(site.Drawings({}, {}, DRAWN.format("<g/>").encode(), DRAWN.format("<script>x</script>").encode()))
+
+    assert markup.count("<svg") == 1 and 'class="drawn wide"' in markup and "narrow" not in markup and size == (100, 50)
+
+
 def test_a_missing_drawing_leaves_room_and_says_the_values_are_below():
-    markup, size = site.inline_svg(None)
+    markup, size = site.chart_markup(None)
 
     assert size is None and "every value is listed below" in markup
     assert site.fallback_height(None) == site.DEFAULT_CHART_HEIGHT + site.CARD_TEXT_HEIGHT

@@ -34,26 +34,33 @@
 
   function live() {
     if (typeof window.vegaEmbed !== "function") return;
-    var spec = JSON.parse(specElement.textContent);
-    var drawn = chart.firstElementChild;
+    var specs = JSON.parse(specElement.textContent);
+    /* the drawing on screen (wide, or narrow on a phone): the live chart takes its place, drawn from its spec */
+    var drawings = chart.querySelectorAll(".drawn"), drawn = null;
+    for (var i = 0; i < drawings.length; i++) {
+      if (getComputedStyle(drawings[i]).display !== "none") { drawn = drawings[i]; break; }
+    }
+    var spec = specs[drawn ? drawn.getAttribute("data-spec") : "wide"];
+    if (!spec) return;
     var target = document.createElement("div");
     target.className = "chart-live";
     target.setAttribute("aria-hidden", "true");
     chart.appendChild(target);
     window.vegaEmbed(target, spec, {actions: false, renderer: "svg"}).then(function () {
       var svg = target.querySelector("svg");
-      if (!svg) { chart.removeChild(target); return; }
-      if (drawn) {
-        svg.setAttribute("role", drawn.getAttribute("role") || "img");
-        var label = drawn.getAttribute("aria-labelledby");
+      var old = drawn && drawn.querySelector("svg");
+      if (!svg || !drawn) { chart.removeChild(target); return; }
+      if (old) {
+        svg.setAttribute("role", old.getAttribute("role") || "img");
+        var label = old.getAttribute("aria-labelledby");
         if (label) svg.setAttribute("aria-labelledby", label);
-        var title = drawn.querySelector("title"), desc = drawn.querySelector("desc");
+        var title = old.querySelector("title"), desc = old.querySelector("desc");
         if (desc) svg.insertBefore(desc, svg.firstChild);
         if (title) svg.insertBefore(title, svg.firstChild);
-        chart.removeChild(drawn);
       }
       target.removeAttribute("aria-hidden");
       target.className = "chart-live ready";
+      drawn.replaceChildren(target);
       chart.setAttribute("data-live", "true");
       postHeight();
     }).catch(function () {

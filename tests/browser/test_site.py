@@ -178,12 +178,12 @@ def test_page_shows_its_drawn_chart_title_and_headline_with_javascript_off(site,
 
     pg.goto(site.url(f"{figure_id}/{page_name}"))
 
-    chart = pg.locator("#chart svg")
-    assert chart.count() == 1
-    assert chart.is_visible()
+    chart = pg.locator("#chart .drawn.wide svg")  # at 1,000 px the wide drawing shows, the phone's is hidden
+    assert chart.count() == 1 and pg.locator("#chart .drawn.narrow svg").count() == 1
+    assert chart.is_visible() and not pg.locator("#chart .drawn.narrow svg").is_visible()
     box = chart.bounding_box()
     assert box["width"] > 200 and box["height"] > 100, box
-    assert pg.locator("#chart svg > title").text_content() == figure.title
+    assert pg.locator("#chart .drawn.wide svg > title").text_content() == figure.title
     assert formatting.headline(figure) in pg.inner_text("body")
     assert pg.locator("#chart").get_attribute("data-live") is None  # no script ran: this is the build's drawing
     if figure_id == LINE and page_name == "index.html":
@@ -207,9 +207,10 @@ def test_live_chart_takes_the_drawn_charts_place_without_moving_the_layout(site,
     pg.wait_for_selector(LIVE, timeout=20_000)
 
     before = pg.evaluate("window.__before")
-    assert before["live"] is False and before["drawn"] == "svg" and before["children"] == 1  # measured the build's drawing
+    assert before["live"] is False and before["drawn"] == "div" and before["children"] == 2  # measured the build's two drawings
     after = pg.evaluate(MEASURE_NOW)
-    assert pg.locator("#chart svg").count() == 1 and pg.locator("#chart > .chart-live.ready svg").count() == 1
+    shown = "narrow" if width < 540 else "wide"
+    assert pg.locator(f"#chart .drawn.{shown} > .chart-live.ready svg").count() == 1  # the live chart took the place of the one on screen
     assert after["width"] == before["width"]
     assert abs(after["height"] - before["height"]) <= LAYOUT_TOLERANCE, (before, after)
     assert abs(after["sourceTop"] - before["sourceTop"]) <= LAYOUT_TOLERANCE, (before, after)
