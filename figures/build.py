@@ -9,6 +9,7 @@ plain files::
     DIR/assets/vega-<hash>.js   Vega, Vega-Lite and vega-embed, once per site (also figure-<hash>.js, site-<hash>.css)
     DIR/<id>/index.html         the figure's page: its chart drawn in (no script needed), every claim, downloads, embed code
     DIR/<id>/embed.html         the card an iframe shows; it tells the host page its height
+    DIR/<id>/specs.js           the chart's specs for the pages' script (the interactive chart, after the first paint)
     DIR/<id>/oembed.json        its oEmbed (``type: rich``), when the site's address is given (``base_url``)
     DIR/<id>/chart.png          the chart, 2x, title, qualifier and source line inside
     DIR/<id>/chart.svg          the same, with <title> and <desc>
@@ -65,7 +66,7 @@ from figures import exports, images, outdir, render, site, units, versions
 from figures.frames import COLUMN_DESCRIPTIONS, CSV_COLUMNS, NUMERIC_COLUMNS, claim_rows
 from figures.model import Catalogue, Confidence, Figure, PartialDate, Qualifier, Withdrawal
 
-FIGURE_FILES = ("index.html", "embed.html", "chart.png", "chart.svg", "chart.vl.json", "data.csv")
+FIGURE_FILES = ("index.html", "embed.html", "specs.js", "chart.png", "chart.svg", "chart.vl.json", "data.csv")
 """The files of one figure's folder, ``DIR/<id>/`` (and ``oembed.json`` when the site's address is given)."""
 IMAGE_FILES = ("chart.png", "chart.svg")
 """The files of a figure's folder that a renderer draws."""
@@ -379,6 +380,7 @@ class _SiteWriter:
         files["chart.vl.json"] = exports.spec_json(spec)
         files["data.csv"] = exports.EXPORTERS["csv"].render(catalogue, figure)
         chart = site.Drawings(specs[0], specs[1], drawn[1] if drawn else None, drawn[2] if drawn else None)
+        files["specs.js"] = chart.specs_script()
         files["index.html"] = site.figure_page(catalogue, figure, chart, self.base_url, self.assets, edition)
         files["embed.html"] = site.embed_page(catalogue, figure, chart, self.base_url, self.assets, edition)
         size = site.checked_svg(chart.svg)[1]

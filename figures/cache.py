@@ -26,8 +26,9 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
+
+from figures.files import write_atomically
 
 _HEX = re.compile(r"[0-9a-f]{64}")
 
@@ -62,7 +63,7 @@ class Cache:
         sha = hashlib.sha256(data).hexdigest()
         path = self._object(sha)
         if not self._intact(path, sha):
-            _write_atomically(path, data)
+            write_atomically(path, data)
         self._used_objects.add(sha)
         return sha
 
@@ -126,7 +127,7 @@ class Cache:
     def remember(self, kind: str, key: str, value: dict) -> None:
         """Record the entry of ``key``."""
         path = self._entry(kind, key)
-        _write_atomically(path, json.dumps(value, sort_keys=True).encode("utf-8"))
+        write_atomically(path, json.dumps(value, sort_keys=True).encode("utf-8"))
         self._used_entries.add(path)
 
     # -- housekeeping -----------------------------------------------------------------------
@@ -144,18 +145,3 @@ class Cache:
                         path.unlink()
                         removed += 1
         return removed
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all (a temporary file, then a rename): a killed build leaves no partial object."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

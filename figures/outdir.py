@@ -26,7 +26,7 @@ from pathlib import Path
 
 SITE_TOP_FILES = frozenset({"index.html", "figures.csv", "datapackage.json"})
 """The files at the top of a site."""
-FIGURE_FOLDER_FILES = frozenset({"index.html", "embed.html", "oembed.json", "chart.png", "chart.svg", "chart.vl.json", "data.csv"})
+FIGURE_FOLDER_FILES = frozenset({"index.html", "embed.html", "specs.js", "oembed.json", "chart.png", "chart.svg", "chart.vl.json", "data.csv"})
 """The files a build may write in a figure's folder."""
 ASSETS = "assets"
 GENERATOR_MARK = b'<meta name="generator" content="figures">'

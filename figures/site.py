@@ -181,9 +181,15 @@ class Drawings:
     svg: bytes | None = None
     narrow_svg: bytes | None = None
 
-    def specs_json(self) -> markupsafe.Markup:
-        """Both specs for the page's script (``{"wide": …, "narrow": …}``), safe inside a ``<script>`` element."""
-        return markupsafe.Markup(exports.script_json({"wide": self.spec, "narrow": self.narrow_spec}))
+    def specs_script(self) -> bytes:
+        """``<id>/specs.js``: both specs for the pages' script, ``window.figuresSpecs = {"wide": …, "narrow": …};``.
+
+        A file of its own, fetched after the first paint, rather than text in
+        each page: the figure page and its card share it, and neither page
+        lays out 15 to 30 KB of JSON before it shows its chart. It is JSON (a
+        literal: nothing in it can run), with ``<``, ``>`` and ``&`` escaped.
+        """
+        return f"window.figuresSpecs = {exports.script_json({'wide': self.spec, 'narrow': self.narrow_spec})};\n".encode()
 
 
 def checked_svg(svg: bytes | None) -> tuple[str | None, tuple[int, int] | None]:
@@ -271,7 +277,7 @@ def figure_page(catalogue: Catalogue, figure: Figure, drawings: Drawings, base_u
         urls=urls, root=depth_prefix(edition),
         summary_text=formatting.headline(figure) + ". " + formatting.source_line(figure, catalogue),
         json_ld=markupsafe.Markup(exports.script_json(json_ld(catalogue, figure, base_url, edition))),
-        article=markupsafe.Markup(article), spec_json=drawings.specs_json(),
+        article=markupsafe.Markup(article),
     ).encode("utf-8")
 
 
@@ -286,7 +292,7 @@ def embed_page(catalogue: Catalogue, figure: Figure, drawings: Drawings, base_ur
         urls=figure_urls(base_url, figure.id, edition.number if archived else None), edition=edition,
         corrections=[(c.date.label, c.note) for c in figure.corrections], headline=formatting.headline(figure), summary=summary,
         meaning=formatting.CONFIDENCE_MEANING[summary], chart=chart,
-        source_line=formatting.source_line(figure, catalogue), spec_json=drawings.specs_json(),
+        source_line=formatting.source_line(figure, catalogue),
     ).encode("utf-8")
 
 

@@ -22,14 +22,12 @@ a published figure that disappeared without a ``withdrawn:`` entry.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from figures.files import write_atomically
 from figures.model import (
     Catalogue,
     Claim,
@@ -264,17 +262,7 @@ def append(path: str | Path, versions: list[Version]) -> None:
         existing = b""
     if existing and not existing.endswith(b"\n"):
         existing += b"\n"
-    data = existing + "".join(record_line(v) + "\n" for v in versions).encode("utf-8")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write_atomically(path, existing + "".join(record_line(v) + "\n" for v in versions).encode("utf-8"))
 
 
 def latest_published(versions: list[Version]) -> dict[str, tuple[int, PartialDate]]:

@@ -229,12 +229,35 @@ def test_hostile_text_stays_text_in_the_json_ld_the_snippet_and_the_card(catalog
     assert page.textareas == [oembed["html"]]
 
 
+def test_the_specs_file_is_a_json_literal_whatever_the_data_holds(catalogue_text, tmp_path):
+    catalogue = load_text(catalogue_text("title: Target figure", f"title: '{HOSTILE}'"))
+    out = tmp_path / "site"
+    build_site(catalogue, out, jobs=1, progress=False)
+
+    text = (out / "target" / "specs.js").read_text("utf-8")
+
+    prefix, suffix = "window.figuresSpecs = ", ";\n"
+    assert text.startswith(prefix) and text.endswith(suffix)
+    specs = json.loads(text[len(prefix):-len(suffix)])  # nothing but one JSON value between them
+    assert set(specs) == {"wide", "narrow"} and specs["wide"] == json.loads((out / "target" / "chart.vl.json").read_bytes())
+    assert "<" not in text and any(HOSTILE in string for string in strings(specs))
+
+
 def test_the_host_script_only_ever_sets_a_bounded_height_on_the_frame_that_sent_it():
     script = formatting.HOST_SCRIPT
 
     assert "e.source" in script and "contentWindow" in script
     assert f"Math.max({formatting.MIN_EMBED_HEIGHT},Math.min({formatting.MAX_EMBED_HEIGHT}" in script
     assert "innerHTML" not in script and "eval" not in script
+
+
+def strings(value) -> list[str]:
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [s for item in value for s in strings(item)] if isinstance(value, list) else []
 
 
 DRAWN = '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50" viewBox="0 0 100 50">{}</svg>'

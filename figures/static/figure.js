@@ -3,8 +3,9 @@
    1. tells a host page that embeds this page in an iframe how tall it is, so the
       iframe fits its content at every width (the host's few lines of script in the
       embed snippet listen for {type: "figures:height"}), and
-   2. after the first paint, loads Vega from the site's own assets and swaps the
-      drawn SVG for the same chart with tooltips, at the same size.
+   2. after the first paint, loads the chart's specs (specs.js, beside the page)
+      and Vega (the site's assets) and swaps the drawing on screen for the same
+      chart with tooltips, at the same size.
    It asks no host but the site's own. */
 (function () {
   "use strict";
@@ -28,13 +29,13 @@
   }
 
   var chart = document.getElementById("chart");
-  var specElement = document.getElementById("figure-spec");
   var bundle = root.getAttribute("data-vega");
-  if (!chart || !specElement || !bundle) return;
+  var specsFile = root.getAttribute("data-specs");
+  if (!chart || !bundle || !specsFile || !chart.querySelector(".drawn")) return;
 
   function live() {
-    if (typeof window.vegaEmbed !== "function") return;
-    var specs = JSON.parse(specElement.textContent);
+    var specs = window.figuresSpecs;
+    if (typeof window.vegaEmbed !== "function" || !specs) return;
     /* the drawing on screen (wide, or narrow on a phone): the live chart takes its place, drawn from its spec */
     var drawings = chart.querySelectorAll(".drawn"), drawn = null;
     for (var i = 0; i < drawings.length; i++) {
@@ -69,10 +70,15 @@
   }
 
   function load() {
-    var script = document.createElement("script");
-    script.src = bundle;
-    script.onload = live;
-    document.body.appendChild(script);
+    /* the chart's specs (beside the page) and Vega (the site's assets), run in this order, then the live chart */
+    var waiting = 2;
+    [specsFile, bundle].forEach(function (src) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = false;
+      script.onload = function () { if (--waiting === 0) live(); };
+      document.body.appendChild(script);
+    });
   }
   /* after the first frame is painted: the drawn chart is on screen before Vega is even fetched */
   requestAnimationFrame(function () { setTimeout(load, 0); });

@@ -293,7 +293,7 @@ def test_embed_on_a_host_that_strips_scripts_keeps_its_fallback_height(site, hos
     assert pg.locator("script").count() == 0
     assert iframe.get_attribute("height") == str(fallback)
     assert iframe.evaluate("f => [f.style.height, f.clientHeight]") == ["", fallback]
-    assert frame.locator("#chart svg").is_visible()
+    assert frame.locator("#chart .drawn.wide svg").is_visible()  # 600 px: the wide drawing
 
 
 # -- 4. offline from file:// --------------------------------------------------------------------
