@@ -647,7 +647,7 @@ SITE_BUDGET_KB = 200
 """The size budget of the site per figure, in kB (1,000 bytes), shared assets and top files included."""
 PUBLISH_BASE_URL = "https://news.example/figures/"
 """The site's address given to the build, so every file a published site has is there (``oembed.json``, canonical links)."""
-SITE_KINDS = ("chart.png", "chart.svg", "index.html", "embed.html", "chart.vl.json", "data.csv", "oembed.json")
+SITE_KINDS = ("chart.png", "chart.svg", "index.html", "embed.html", "specs.js", "chart.vl.json", "data.csv", "oembed.json")
 """The files of a figure's folder, in the order the size note lists them."""
 
 CHART_PAINTED_JS = """(() => {
