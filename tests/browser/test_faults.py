@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from figures.loader import load
 from tests.browser.conftest import CHART_DRAWN, ROOT, STORY_PAGE_SIZE, screenshot, start_server, wait_for_app
@@ -132,7 +133,13 @@ def test_edit_delete_truncate_and_restore_while_the_server_runs(tmp_path, page):
 
         # the file disappears (a deploy, a bad rename): the last good version is served, with a notice
         path.unlink()
-        body = load_page(pg, server.url + "/", STORY_PAGE_SIZE)
+        load_page(pg, server.url + "/", STORY_PAGE_SIZE)
+        notice = pg.locator('[data-testid="stAlert"]').filter(has_text="missing")
+        try:  # CI (2 busy cores) once read the page before the notice was there: wait for it, then check
+            notice.first.wait_for(timeout=30_000)
+        except PlaywrightTimeout:
+            pass
+        body = body_text(pg)
         assert "missing" in body, "no notice that the catalogue file is missing"
         assert new_title in body, "the last good catalogue is not served"
         assert pg.locator('[data-testid="stAlert"]').filter(has_text="missing").count() == 1
