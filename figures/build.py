@@ -550,11 +550,13 @@ def _field(column: str) -> dict:
 def _units(catalogue: Catalogue) -> list[dict]:
     """Every unit the catalogue uses, in first-use order, with what it converts to."""
     used: dict[str, list[str]] = {}
+    infos: dict[str, units.UnitInfo] = {}
     for figure in catalogue.figures:
         used.setdefault(figure.unit, []).append(figure.id)
+        infos.setdefault(figure.unit, figure.unit_info)
     out = []
     for unit, figure_ids in used.items():
-        info = units.unit_info(unit)
+        info = infos[unit]
         out.append({
             "unit": unit,
             "name": info.name,

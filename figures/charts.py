@@ -207,7 +207,7 @@ def chart_data(figure: Figure, catalogue: Catalogue) -> pd.DataFrame:
             "low": c.low,
             "high": c.high,
             "qualifier": c.qualifier.value.replace("_", " "),
-            "label": formatting.claim_value(c, figure.unit),
+            "label": formatting.claim_value(c, figure.unit_info),
             "confidence": formatting.CONFIDENCE_LABELS[c.confidence],
             "confidence_note": c.confidence_note,
             "source": _source_name(c.source, catalogue),
@@ -232,7 +232,7 @@ def comparison_groups(catalogue: Catalogue, story_id: str) -> list[list[Figure]]
     for figure in catalogue.figures:
         if figure.story != story_id or _representative(figure) is None:
             continue
-        key = (units.unit_info(figure.unit).dimension, figure.topic)
+        key = (figure.unit_info.dimension, figure.topic)
         groups.setdefault(key, []).append(figure)
     return [group for group in groups.values() if len(group) >= 2]
 
@@ -265,9 +265,9 @@ def comparison_chart(figures: list[Figure], catalogue: Catalogue, width: int | N
     chosen = [(f, c) for f in figures if (c := _representative(f)) is not None]
     if len(chosen) < 2:
         return None
-    info = units.unit_info(figures[0].unit)
+    info = figures[0].unit_info
     rows = [_comparison_row(i, f, c) for i, (f, c) in enumerate(chosen)]
-    converted = any(units.unit_info(f.unit).factor != 1 for f, _ in chosen)
+    converted = any(f.unit_info.factor != 1 for f, _ in chosen)
     topics = {f.topic for f, _ in chosen}
     title = "Compared on one scale" + (f": {topics.pop()}" if len(topics) == 1 and None not in topics else "")
     subtitle = _scale_note(info) + (" (converted where a source used another unit)" if converted else "")
@@ -280,10 +280,10 @@ def comparison_chart(figures: list[Figure], catalogue: Catalogue, width: int | N
 
 def _single_chart(figure: Figure, catalogue: Catalogue, width: int | None) -> alt.LayerChart:
     claim = figure.claims[0]
-    row = _row(0, claim, figure.unit, name=None)
+    row = _row(0, claim, figure.unit_info, name=None)
     subtitle = f"As of {claim.as_of.label} · {formatting.CONFIDENCE_LABELS[claim.confidence]}"
-    description = f"{figure.title}: {_claim_sentence(claim, figure.unit, catalogue)}."
-    return _rows_chart([row], figure.unit, width, figure.title, subtitle, formatting.source_line(figure, catalogue), description, named=False)
+    description = f"{figure.title}: {_claim_sentence(claim, figure.unit_info, catalogue)}."
+    return _rows_chart([row], figure.unit_info, width, figure.title, subtitle, formatting.source_line(figure, catalogue), description, named=False)
 
 
 def _competing_chart(figure: Figure, catalogue: Catalogue, width: int | None) -> alt.LayerChart:
@@ -293,12 +293,12 @@ def _competing_chart(figure: Figure, catalogue: Catalogue, width: int | None) ->
     for index, claim in enumerate(claims):
         when = "" if len(dates) == 1 else f", {claim.as_of.label}"
         name = f"{formatting.capitalised(claim.claimant)}{when} · {formatting.CONFIDENCE_LABELS[claim.confidence]}"
-        rows.append(_row(index, claim, figure.unit, name=name))
+        rows.append(_row(index, claim, figure.unit_info, name=name))
     when = f"as of {claims[0].as_of.label}" if len(dates) == 1 else "some for the same date"
     subtitle = f"{len(claims)} estimates by different sources, {when}"
-    sentences = "; ".join(_claim_sentence(c, figure.unit, catalogue) for c in claims)
+    sentences = "; ".join(_claim_sentence(c, figure.unit_info, catalogue) for c in claims)
     description = f"{figure.title}: the sources disagree. {sentences}."
-    return _rows_chart(rows, figure.unit, width, figure.title, subtitle, formatting.source_line(figure, catalogue), description, named=True)
+    return _rows_chart(rows, figure.unit_info, width, figure.title, subtitle, formatting.source_line(figure, catalogue), description, named=True)
 
 
 def _series_chart(figure: Figure, catalogue: Catalogue, width: int | None) -> alt.LayerChart:
@@ -309,11 +309,11 @@ def _series_chart(figure: Figure, catalogue: Catalogue, width: int | None) -> al
     last labels above, below or inside their points, and shortens the dates.
     """
     claims = _by_date(figure.claims)
-    records = [_series_record(c, figure.unit) for c in claims]
+    records = [_series_record(c, figure.unit_info) for c in claims]
     top = max(max(r["high"] if r["high"] is not None else r["value"] for r in records), 0) * SERIES_HEADROOM or 1
     floor = _series_floor(records)
     _place_series_labels(records, top)
-    change = _change(claims[0], claims[-1], figure.unit)
+    change = _change(claims[0], claims[-1], figure.unit_info)
     records[-1]["change"] = change or ""
     fit = None if width else _SeriesFit.of(claims, records, top, bool(change))
     if fit is None:
@@ -324,7 +324,7 @@ def _series_chart(figure: Figure, catalogue: Catalogue, width: int | None) -> al
     # keep Vega's temporal parsing, and the axis labels are written out per claim anyway.
     x = alt.X(field="date", type="quantitative", title=None, axis=axis, scale=alt.Scale(type="linear", nice=False, zero=False, domain=domain))
     y_scale = alt.Scale(domain=[floor, top], nice=True, zero=True)
-    y_axis = _value_axis(units.unit_info(figure.unit), flush=False)
+    y_axis = _value_axis(figure.unit_info, flush=False)
 
     def y(field: str) -> alt.Y:
         return alt.Y(field=field, type="quantitative", title=None, scale=y_scale, axis=y_axis)
@@ -338,9 +338,9 @@ def _series_chart(figure: Figure, catalogue: Catalogue, width: int | None) -> al
     ]
     layers += _series_labels(records, x, y, bool(change)) if fit is None else fit.labels(records, x, y)
     subtitle = f"{formatting.headline(figure)} · {formatting.CONFIDENCE_LABELS[formatting.confidence_summary(figure)]}"
-    sentences = "; then ".join(_claim_sentence(c, figure.unit, catalogue) for c in claims)
+    sentences = "; then ".join(_claim_sentence(c, figure.unit_info, catalogue) for c in claims)
     description = f"{figure.title}, over time: {sentences}" + (f". Change from first to last: {change}." if change else ".")
-    reserve = _value_labels_px(units.unit_info(figure.unit), *fit.y_domain) + 11 if fit else 0  # the value axis: labels, tick, padding
+    reserve = _value_labels_px(figure.unit_info, *fit.y_domain) + 11 if fit else 0  # the value axis: labels, tick, padding
     return _framed(layers, width, SERIES_HEIGHT, figure.title, subtitle, formatting.source_line(figure, catalogue), description, reserve)
 
 
@@ -624,7 +624,7 @@ def _groups(records: list[dict], key) -> list[tuple[object, list[dict]]]:
 
 # -- rows: one glyph per claim, drawn by its qualifier ----------------------------------------
 
-def _row(index: int, claim: Claim, unit: str, name: str | None, factor: float = 1.0, label: str | None = None) -> dict:
+def _row(index: int, claim: Claim, unit: str | units.UnitInfo, name: str | None, factor: float = 1.0, label: str | None = None) -> dict:
     """One row of a rows chart; values already in the axis unit (``factor`` converts)."""
     ranged = claim.qualifier is Qualifier.RANGE
     start = claim.low * factor if ranged else 0
@@ -642,14 +642,14 @@ def _row(index: int, claim: Claim, unit: str, name: str | None, factor: float = 
 
 
 def _comparison_row(index: int, figure: Figure, claim: Claim) -> dict:
-    info = units.unit_info(figure.unit)
-    label = formatting.claim_value(claim, figure.unit)
+    info = figure.unit_info
+    label = formatting.claim_value(claim, figure.unit_info)
     if info.factor != 1:
         label += f" (= {_converted_text(claim, info)})"
-    return _row(index, claim, figure.unit, name=figure.title, factor=info.factor, label=label)
+    return _row(index, claim, figure.unit_info, name=figure.title, factor=info.factor, label=label)
 
 
-def _rows_chart(rows: list[dict], unit: str, width: int | None, title: str, subtitle: str, foot: str,
+def _rows_chart(rows: list[dict], unit: str | units.UnitInfo, width: int | None, title: str, subtitle: str, foot: str,
                 description: str, named: bool) -> alt.LayerChart:
     """One row per value: a name line (if ``named``), the value as written, and its glyph below."""
     info = units.unit_info(unit)
@@ -1027,7 +1027,7 @@ def _js(text: str) -> str:
 
 # -- words ----------------------------------------------------------------------------------
 
-def _tooltip_fields(claim: Claim, unit: str) -> dict:
+def _tooltip_fields(claim: Claim, unit: str | units.UnitInfo) -> dict:
     return {
         "claimant": formatting.capitalised(claim.claimant),
         "as_of": claim.as_of.label,
@@ -1038,7 +1038,7 @@ def _tooltip_fields(claim: Claim, unit: str) -> dict:
     }
 
 
-def _series_record(claim: Claim, unit: str) -> dict:
+def _series_record(claim: Claim, unit: str | units.UnitInfo) -> dict:
     return {
         **_tooltip_fields(claim, unit),
         "date": float(_timestamp(claim.as_of.midpoint)),  # a float: Streamlit hands int64 to Vega as a BigInt
@@ -1049,13 +1049,13 @@ def _series_record(claim: Claim, unit: str) -> dict:
     }
 
 
-def _claim_sentence(claim: Claim, unit: str, catalogue: Catalogue) -> str:
+def _claim_sentence(claim: Claim, unit: str | units.UnitInfo, catalogue: Catalogue) -> str:
     """``23,825 vehicles as of August 2021, according to ... · via Foreign Policy, April 2022``."""
     who = formatting.attribution(claim, catalogue).replace(" · via ", ", via ").replace(" → ", ", then ")
     return f"{formatting.claim_value(claim, unit)} as of {claim.as_of.label}, {who[0].lower()}{who[1:]}"
 
 
-def _change(first: Claim, last: Claim, unit: str) -> str | None:
+def _change(first: Claim, last: Claim, unit: str | units.UnitInfo) -> str | None:
     """The change from the first claim to the last as :func:`formatting.change` writes it (``−87%``, ``up 5.5 points``), or None."""
     return formatting.change(first.central, last.central, unit)
 
@@ -1106,11 +1106,11 @@ def _converted_text(claim: Claim, info: units.UnitInfo) -> str:
 
 
 def _check_one_dimension(figures: list[Figure]) -> None:
-    infos = [units.unit_info(f.unit) for f in figures]
+    infos = [f.unit_info for f in figures]
     dimensions = {i.dimension for i in infos}
     if len(dimensions) <= 1:
         return
-    labels = sorted({units.dimension_label(f.unit) for f in figures})
+    labels = sorted({units.dimension_label(f.unit_info) for f in figures})
     if all(i.is_currency for i in infos):
         raise units.UnitError(f"cannot compare {' with '.join(labels)}: there is no exchange rate, so currencies never share an axis")
     raise units.UnitError(f"cannot compare {' with '.join(labels)}: different kinds of quantity never share an axis")

@@ -11,7 +11,7 @@ import math
 from urllib.parse import quote
 
 from figures.model import Catalogue, Claim, Confidence, Figure, Qualifier, Source
-from figures.units import CURRENCY_SYMBOLS, UnitInfo, unit_info
+from figures.units import BUILTIN_PLURALS, CURRENCY_SYMBOLS, UnitInfo, unit_info
 
 MINUS = "\u2212"
 """The minus sign every negative number and every fall is written with (``−3.2%``, ``−87%``), as the axes write it."""
@@ -67,7 +67,7 @@ CONFIDENCE_ICONS = {
 }
 
 
-def number(value: float, unit: str, compact: bool = True) -> str:
+def number(value: float, unit: str | UnitInfo, compact: bool = True) -> str:
     """Write one number with its unit: ``$7bn``, ``23,825 vehicles``, ``70%``, ``30 days``.
 
     Parameters
@@ -88,10 +88,10 @@ def number(value: float, unit: str, compact: bool = True) -> str:
         return f"{sign}{symbol}{digits}" if symbol else f"{sign}{digits} {code}"
     if is_share(info):
         return f"{_plain(value)}%"
-    return f"{_plain(value)} {_unit_word(info.name, value)}"
+    return f"{_plain(value)} {_unit_word(info, value)}"
 
 
-def bare(value: float, unit: str) -> str:
+def bare(value: float, unit: str | UnitInfo) -> str:
     """A number with its currency symbol or percent sign but no count noun: ``$7bn``, ``900``."""
     info = unit_info(unit)
     if info.is_currency or is_share(info):
@@ -114,7 +114,7 @@ def is_share(unit: str | UnitInfo) -> bool:
     return info.name == "percent"
 
 
-def change(start: float, end: float, unit: str) -> str | None:
+def change(start: float, end: float, unit: str | UnitInfo) -> str | None:
     """How a value moved from ``start`` to ``end``, as headlines and charts write it: ``−87%``, ``up 5.5 points``.
 
     A share moves by percentage points (``up 5.5 points``, ``down 1 point``,
@@ -149,7 +149,7 @@ def change(start: float, end: float, unit: str) -> str | None:
     return f"{MINUS if pct < 0 else '+'}{_rounded(abs(pct), 0, grouped=False)}%"
 
 
-def claim_value(claim: Claim, unit: str) -> str:
+def claim_value(claim: Claim, unit: str | UnitInfo) -> str:
     """One claim's value as a journalist writes it: ``more than $7bn``, ``2 to 3 strikes``."""
     if claim.qualifier is Qualifier.RANGE:
         return f"{bare(claim.low, unit)} to {number(claim.high, unit)}"
@@ -166,15 +166,15 @@ def headline(figure: Figure) -> str:
     """
     claims = sorted(figure.claims, key=lambda c: c.as_of)
     if len(claims) == 1 or is_competing(figure):
-        text = claim_value(claims[-1] if len(claims) == 1 else claims[0], figure.unit)
+        text = claim_value(claims[-1] if len(claims) == 1 else claims[0], figure.unit_info)
         return text if len(claims) == 1 else f"{text} (and {len(claims) - 1} other estimate{'s' if len(claims) > 2 else ''})"
     first, last = claims[0], claims[-1]
-    moved = change(first.central, last.central, figure.unit)
+    moved = change(first.central, last.central, figure.unit_info)
     tail = f" ({moved})" if moved else ""
-    return f"{_hedged(first, figure.unit, bare_number=True)} → {_hedged(last, figure.unit)}{tail}"
+    return f"{_hedged(first, figure.unit_info, bare_number=True)} → {_hedged(last, figure.unit_info)}{tail}"
 
 
-def _hedged(claim: Claim, unit: str, bare_number: bool = False) -> str:
+def _hedged(claim: Claim, unit: str | UnitInfo, bare_number: bool = False) -> str:
     if claim.qualifier is Qualifier.RANGE:
         return f"{bare(claim.low, unit)}–{bare(claim.high, unit) if bare_number else number(claim.high, unit)}"
     words = QUALIFIER_WORDS[claim.qualifier]
@@ -273,21 +273,26 @@ def _compact(value: float) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _unit_word(name: str, value: float) -> str:
-    """The unit's name as a noun for ``value``: ``vehicles``, ``people``, ``kilometers per hour``."""
-    head, slash, rest = name.partition(" / ")
+def _unit_word(info: UnitInfo, value: float) -> str:
+    """The unit's name as a noun for ``value``: ``vehicles``, ``people``, ``aircraft``, ``kilometers per hour``."""
+    head, slash, rest = info.name.partition(" / ")
     word = head.replace("_", " ")
     if value != 1:
-        word = _plural(word)
+        word = info.plural_of(head) or BUILTIN_PLURALS.get(head) or _plural(word)
     return f"{word} per {rest.replace('_', ' ')}" if slash else word
 
 
+INVARIANT_PLURALS = frozenset({"aircraft", "ammunition", "equipment", "personnel", "materiel", "hardware", "sheep",
+                               "deer", "fish", "series", "species", "offspring", "livestock"})
+"""Nouns whose plural is the noun itself, for a declared unit that gives no ``plural:``."""
+
+
 def _plural(word: str) -> str:
-    if word.endswith("s"):
+    """English plural rules for a unit with no plural in any table: the last word takes the ending."""
+    last = word.rsplit(" ", 1)[-1]
+    if last in INVARIANT_PLURALS or word.endswith("s"):
         return word
-    if word == "person":
-        return "people"
-    if word.endswith(("ch", "sh", "x")):
+    if word.endswith(("ch", "sh", "x", "z")):
         return word + "es"
     if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
         return word[:-1] + "ies"
@@ -371,7 +376,7 @@ def citation(figure: Figure, catalogue: Catalogue, url: str, accessed: str, full
     parts = [f"{figure.title}: {headline(figure)}."]
     for claim in claims:
         rating = f"{CONFIDENCE_LABELS[claim.confidence].lower()} ({claim.confidence_note})"
-        parts.append(f"{claim_value(claim, figure.unit)}, as of {claim.as_of.label}: {attribution(claim, catalogue)}; {rating}")
+        parts.append(f"{claim_value(claim, figure.unit_info)}, as of {claim.as_of.label}: {attribution(claim, catalogue)}; {rating}")
     story = catalogue.stories.get(figure.story)
     if story is not None:
         parts.append(f"In: {story.publisher}, \u201c{story.title}\u201d, {story.published.label}{', ' + story.url if story.url else ''}.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from figures import formatting, units
+from figures import formatting
 from figures.model import Catalogue, Claim, Figure
 
 CSV_COLUMNS = (
@@ -60,7 +60,7 @@ COLUMN_DESCRIPTIONS = {
 
 def claim_row(figure: Figure, claim: Claim, catalogue: Catalogue) -> dict[str, object]:
     """One claim as a flat dict with the columns of :data:`CSV_COLUMNS` (the version from ``catalogue.published``)."""
-    info = units.unit_info(figure.unit)
+    info = figure.unit_info
     source = catalogue.sources.get(claim.source)
     story = catalogue.stories.get(figure.story)
     return {
@@ -92,7 +92,7 @@ def claim_row(figure: Figure, claim: Claim, catalogue: Catalogue) -> dict[str, o
         "confidence_note": claim.confidence_note,
         "reliability": claim.reliability,
         "credibility": claim.credibility,
-        "headline": formatting.claim_value(claim, figure.unit),
+        "headline": formatting.claim_value(claim, figure.unit_info),
         "corrections": "\n".join(f"{c.date.iso}: {c.note}" for c in figure.corrections) or None,
         "version": catalogue.published[figure.id][0] if figure.id in catalogue.published else None,
     }

@@ -11,6 +11,8 @@ import functools
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from figures.units import Declaration, UnitInfo, unit_info
+
 
 class Qualifier(StrEnum):
     """How exact a claimed value is, in the words a story used."""
@@ -201,6 +203,8 @@ class Withdrawal:
     date: PartialDate
     note: str
     line: int = field(default=0, compare=False, repr=False)
+    path: str = field(default="", compare=False, repr=False)
+    """The file its entry is written in."""
 
 
 @dataclass(frozen=True)
@@ -217,14 +221,23 @@ class Figure:
     description: str | None = None
     corrections: tuple[Correction, ...] = ()
     """Every correction published, oldest first: a published figure's numbers change only with a new one."""
+    declared_unit: UnitInfo | None = None
+    """The unit as its catalogue's ``units:`` declare it (with its plural); None for a built-in unit."""
     line: int = field(default=0, compare=False, repr=False)
     """Where it starts in the file: not part of what it says, so moving it changes nothing."""
     key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
     """The line of each of its keys in the file (``("value", 42)``), for messages about one field."""
+    path: str = field(default="", compare=False, repr=False)
+    """The file it is written in (one of a folder's files); empty when it was not read from a file."""
 
     def line_of(self, key: str) -> int:
         """The line of ``key`` in the file, else where this entry starts."""
         return dict(self.key_lines).get(key, self.line)
+
+    @property
+    def unit_info(self) -> UnitInfo:
+        """What the figure's unit is: its dimension, conversion factor and words."""
+        return self.declared_unit or unit_info(self.unit)
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -239,6 +252,10 @@ class Problem:
     path: str
     line: int
     message: str
+    code: str = "problem"
+    """A stable name for the kind of problem (``unknown-unit``, ``duplicate-id``): what tools and tests match on."""
+    field: str | None = None
+    """The field it concerns (``unit``, ``claims.value``), when it concerns one."""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -256,6 +273,8 @@ class Catalogue:
     withdrawn: tuple[Withdrawal, ...] = ()
     published: dict[str, tuple[int, PartialDate]] = field(default_factory=dict)
     """Figure id to its latest published version and that version's date, from the record beside the file."""
+    units: tuple[Declaration, ...] = ()
+    """The counted things the catalogue declares under ``units:``."""
 
     @property
     def ok(self) -> bool:

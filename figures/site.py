@@ -27,7 +27,7 @@ from xml.etree import ElementTree
 
 import markupsafe
 
-from figures import exports, formatting, templating, units
+from figures import exports, formatting, templating
 from figures.cache import digest as cache_digest
 from figures.model import Catalogue, Confidence, Figure, PartialDate, Withdrawal
 from figures.templating import render
@@ -389,7 +389,7 @@ def json_ld(catalogue: Catalogue, figure: Figure, base_url: str | None = None, e
     """
     urls = figure_urls(base_url, figure.id, edition.number if edition is not None and edition.archived else None)
     claims = sorted(figure.claims, key=lambda c: c.as_of)
-    info = units.unit_info(figure.unit)
+    info = figure.unit_info
     first, last = claims[0].as_of, claims[-1].as_of
     dataset: dict = {
         "@type": "Dataset",
@@ -425,7 +425,7 @@ def json_ld(catalogue: Catalogue, figure: Figure, base_url: str | None = None, e
             item["datePublished"] = source.published.iso
         review: dict = {
             "@type": "ClaimReview",
-            "claimReviewed": f"{formatting.claim_value(claim, figure.unit)} as of {claim.as_of.label}",
+            "claimReviewed": f"{formatting.claim_value(claim, figure.unit_info)} as of {claim.as_of.label}",
             "itemReviewed": item,
             "temporalCoverage": claim.as_of.iso,
             "reviewRating": {

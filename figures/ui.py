@@ -176,7 +176,7 @@ def claims_table(figure: Figure, catalogue: Catalogue) -> None:
     for claim in sorted(figure.claims, key=lambda c: c.as_of):
         source = catalogue.sources.get(claim.source)
         rows.append({
-            "Value": formatting.claim_value(claim, figure.unit),
+            "Value": formatting.claim_value(claim, figure.unit_info),
             "Qualifier": claim.qualifier.value.replace("_", " "),
             "As of": claim.as_of.label,
             "Claimant": formatting.capitalised(claim.claimant),

@@ -137,7 +137,7 @@ def test_plural_forms_name_the_same_unit(plural, singular):
         ("m" * 10_000, "the unit is 10000 characters long (limit 40)"),
         ("", "the unit is empty"),
         ("   ", "the unit is empty"),
-        ("furlong_per_parsec", "unknown unit 'furlong_per_parsec'; use a unit pint knows or add it to figures/units.txt"),
+        ("furlong_per_parsec", "unknown unit 'furlong_per_parsec'; use a unit pint knows, or declare it under units:"),
         ("humvee", "unknown unit 'humvee'"),
     ],
 )
@@ -151,7 +151,7 @@ def test_malformed_or_unknown_units_are_refused(text, fragment):
 OFFSET = ("is an offset scale", "give a temperature change in delta_degC (or delta_degF), or a temperature in kelvin")
 LOGARITHMIC = ("is a logarithmic unit", "give the amount itself in a linear unit (e.g. watt), or a share in percent")
 NOT_A_SHARE = ("is a pure number without a dimension, and the dashboard draws such values as shares of a whole",
-               "for a number of things use a counted unit such as item, vehicle, person or event (add others to figures/units.txt), for a share use percent")
+               "for a number of things use a counted unit such as item, vehicle, person or event (declare others under units: in the catalogue), for a share use percent")
 ANGLE = ("is an angle, and angles are not figures the dashboard charts", "give the figure in another unit")
 
 
@@ -231,26 +231,15 @@ def test_to_canonical_keeps_none():
     assert to_canonical(None, "day") is None
 
 
-def test_each_distinct_unit_string_is_parsed_once():
-    unit_info.cache_clear()
-
-    for _ in range(5):
-        unit_info("vehicle")
-        unit_info("USD")
-
-    info = unit_info.cache_info()
-    assert (info.misses, info.hits) == (2, 8)
-
-
 def test_loading_many_figures_parses_each_unit_once(catalogue_text):
     text = catalogue_text()
     extra = "".join(text[text.index("  - id: target"):text.index("  - id: good-after")].replace("id: target", f"id: copy-{i}") for i in range(30))
-    unit_info.cache_clear()
+    units._builtin_info.cache_clear()
 
     catalogue = load_text(text + extra)
 
     assert catalogue.ok and len(catalogue.figures) == 33
-    info = unit_info.cache_info()
+    info = units._builtin_info.cache_info()
     assert info.misses == 2  # "vehicle" and "missile"
     assert info.hits >= 31
 
