@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from figures import units, versions
+from figures import schema, units, versions
 from figures.model import (
     CREDIBILITY_GRADES,
     RELIABILITY_GRADES,
@@ -38,16 +38,14 @@ from figures.model import (
 )
 from figures.reader import REFUSED, ReadProblem, Unreadable, YamlReadError, YMap, YSeq, read_file, read_text
 
-TOP_KEYS = ("sources", "stories", "figures", "withdrawn")
-SOURCE_KEYS = ("name", "publisher", "kind", "published", "url", "accessed")
-STORY_KEYS = ("title", "publisher", "published", "url", "note")
-FIGURE_KEYS = ("id", "title", "unit", "story", "topic", "tags", "description", "claims", "corrections")
-CORRECTION_KEYS = ("date", "note")
-WITHDRAWN_KEYS = ("id", "date", "note")
-CLAIM_KEYS = (
-    "value", "low", "high", "qualifier", "as_of", "claimant", "source", "via",
-    "quote", "confidence", "confidence_note", "reliability", "credibility",
-)
+TOP_KEYS = schema.keys("catalogue")
+UNIT_KEYS = schema.keys("units")
+SOURCE_KEYS = schema.keys("sources")
+STORY_KEYS = schema.keys("stories")
+FIGURE_KEYS = schema.keys("figures")
+CORRECTION_KEYS = schema.keys("corrections")
+WITHDRAWN_KEYS = schema.keys("withdrawn")
+CLAIM_KEYS = schema.keys("claims")
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?\Z")
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\Z")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -57,6 +55,7 @@ BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 """Embeddings, overrides and isolates: a right-to-left override turns the text after it backwards."""
 MAX_MAGNITUDE = 1e15
 """The largest value a figure may have (a quadrillion): beyond it a number is a typo, not a figure, and floats lose digits."""
+_UNKNOWN_REFERENCE = {"sources": "unknown-source", "stories": "unknown-story"}
 SHORT_TEXT = 300
 LONG_TEXT = 4000
 MAX_URL = 2048
@@ -83,6 +82,8 @@ def load(path: str | Path) -> Catalogue:
         entry whose check fails unexpectedly is reported at its line and skipped.
     """
     path = Path(path)
+    if path.is_dir():
+        return with_record(_load_folder(path), versions.record_path(path))
     try:
         root, read_problems = read_file(path)
     except YamlReadError as err:
@@ -90,8 +91,44 @@ def load(path: str | Path) -> Catalogue:
     except OSError:
         raise
     except Exception as err:  # a last guard: a checker that raises would take every page of the app down
-        return _unreadable(str(path), [ReadProblem(1, _internal_error("the file", err))])
-    return with_record(_build(str(path), root, read_problems), versions.record_path(path))
+        return _unreadable(str(path), [ReadProblem(1, _internal_error("the file", err), code="internal-error")])
+    return with_record(_build(str(path), [(str(path), root, read_problems)]), versions.record_path(path))
+
+
+def catalogue_files(path: str | Path) -> list[Path]:
+    """The files of a catalogue: the file itself, or every ``*.yaml`` file of a folder, sorted by name."""
+    path = Path(path)
+    if not path.is_dir():
+        return [path]
+    return sorted(p for p in path.glob("*.yaml") if p.is_file())
+
+
+def _load_folder(folder: Path) -> Catalogue:
+    """Every ``*.yaml`` of ``folder`` as one catalogue: sources, stories and units shared, ids unique across files."""
+    files = catalogue_files(folder)
+    if not files:
+        return Catalogue(path=str(folder), problems=(Problem(str(folder), 1, f"the folder {folder} holds no .yaml file; "
+                                                             "put one catalogue file per story in it, e.g. russia-taliban.yaml", "empty-folder"),))
+    parts, problems = [], []
+    for file in files:
+        try:
+            root, read_problems = read_file(file)
+        except YamlReadError as err:
+            problems.extend(Problem(str(file), p.line, p.message, p.code) for p in err.problems)
+            continue
+        except OSError as err:
+            problems.append(Problem(str(file), 1, f"the file cannot be read ({err.strerror or err}); check its permissions", "unreadable"))
+            continue
+        except Exception as err:  # a last guard, as in load()
+            problems.append(Problem(str(file), 1, _internal_error("the file", err), "internal-error"))
+            continue
+        parts.append((str(file), root, read_problems))
+    built = _build(str(folder), parts)
+    return dataclasses.replace(built, problems=tuple(sorted(set(built.problems) | set(problems), key=_problem_order)))
+
+
+def _problem_order(p: Problem) -> tuple:
+    return (p.path, p.line, p.message)
 
 
 def with_record(catalogue: Catalogue, record: Path) -> Catalogue:
@@ -102,7 +139,7 @@ def with_record(catalogue: Catalogue, record: Path) -> Catalogue:
     try:
         found, problems = versions.read_record(record)
     except Exception as err:  # a last guard, as in load()
-        found, problems = [], [Problem(str(record), 1, _internal_error("the published record", err))]
+        found, problems = [], [Problem(str(record), 1, _internal_error("the published record", err), "internal-error")]
     if not found and not problems:
         return catalogue
     return dataclasses.replace(catalogue, problems=catalogue.problems + tuple(problems), published=versions.latest_published(found))
@@ -115,15 +152,17 @@ def load_text(text: str, path: str = "<text>") -> Catalogue:
     except YamlReadError as err:
         return _unreadable(path, err.problems)
     except Exception as err:  # a last guard, as in load()
-        return _unreadable(path, [ReadProblem(1, _internal_error("the file", err))])
-    return _build(path, root, read_problems)
+        return _unreadable(path, [ReadProblem(1, _internal_error("the file", err), code="internal-error")])
+    return _build(path, [(path, root, read_problems)])
 
 
-def _build(path: str, root: object, read_problems: list[ReadProblem]) -> Catalogue:
+def _build(path: str, parts: list[tuple[str, object, list[ReadProblem]]]) -> Catalogue:
     try:
-        return _Builder(path, read_problems).build(root)
+        return _Builder(path).build(parts)
     except Exception as err:  # every entry has its own guard; this one covers what lies between them
-        return _unreadable(path, [*read_problems, ReadProblem(1, _internal_error("the catalogue", err))])
+        first = parts[0][0] if parts else path
+        read = [Problem(file, p.line, p.message, p.code) for file, _, problems in parts for p in problems]
+        return Catalogue(path=path, problems=(*read, Problem(first, 1, _internal_error("the catalogue", err), "internal-error")))
 
 
 def _internal_error(what: str, err: Exception) -> str:
@@ -131,36 +170,120 @@ def _internal_error(what: str, err: Exception) -> str:
 
 
 def _unreadable(path: str, problems: list[ReadProblem]) -> Catalogue:
-    return Catalogue(path=path, problems=tuple(Problem(path, p.line, p.message) for p in problems))
+    return Catalogue(path=path, problems=tuple(Problem(path, p.line, p.message, p.code) for p in problems))
+
+
+@dataclass
+class _File:
+    """One file of the catalogue while it is built: its path, its top-level fields and the lines to skip."""
+
+    path: str
+    top: _Fields | None
+    bad_lines: list[int]
 
 
 @dataclass
 class _Builder:
-    path: str
-    read_problems: list[ReadProblem]
+    catalogue_path: str
     problems: list[Problem] = field(default_factory=list)
+    path: str = ""
+    """The file being checked: every problem is reported in it."""
 
-    def build(self, root: object) -> Catalogue:
-        # Lines whose entry must be skipped; a syntax error already took its entry out of the text.
-        self._bad_lines = sorted(p.line for p in self.read_problems if not p.removed)
-        self.problems.extend(Problem(self.path, p.line, p.message) for p in self.read_problems)
-        if not isinstance(root, YMap):
-            self.problem(getattr(root, "line", 1), "the file must be a mapping with the keys sources:, stories: and figures:; start each of them at the left margin")
-            return self._catalogue({}, {}, ())
-        top = _Fields(self, root, "the catalogue", TOP_KEYS)
-        sources = self._records(top, "sources", SOURCE_KEYS, self._source)
-        stories = self._records(top, "stories", STORY_KEYS, self._story)
-        self.sources, self.stories = sources, stories
-        figures = self._figures(top)
-        withdrawn = self._withdrawn(top, figures)
-        return self._catalogue(sources, stories, figures, withdrawn)
+    def build(self, parts: list[tuple[str, object, list[ReadProblem]]]) -> Catalogue:
+        self.single = len(parts) == 1
+        files = []
+        for path, root, read_problems in parts:
+            self.path = path
+            # Lines whose entry must be skipped; a syntax error already took its entry out of the text.
+            self._bad_lines = sorted(p.line for p in read_problems if not p.removed)
+            self.problems.extend(Problem(path, p.line, p.message, p.code) for p in read_problems)
+            if not isinstance(root, YMap):
+                self.problem(getattr(root, "line", 1), "the file must be a mapping with the keys sources:, stories: and figures:; "
+                             "start each of them at the left margin", "bad-structure")
+                continue
+            files.append(_File(path, _Fields(self, root, "the catalogue", TOP_KEYS), self._bad_lines))
+        self.system = self._units(files)
+        self.sources = self._shared(files, "sources", SOURCE_KEYS, self._source)
+        self.stories = self._shared(files, "stories", STORY_KEYS, self._story)
+        seen: dict[str, tuple[str, int]] = {}
+        figures = tuple(f for file in self._each(files) for f in self._figures(file.top, seen))
+        withdrawn = tuple(w for file in self._each(files) for w in self._withdrawn(file.top, figures))
+        problems = sorted(set(self.problems), key=_problem_order)
+        return Catalogue(self.catalogue_path, self.sources, self.stories, figures, tuple(problems), withdrawn,
+                         units=self.system.declarations)
 
-    def _catalogue(self, sources: dict, stories: dict, figures: tuple, withdrawn: tuple = ()) -> Catalogue:
-        problems = sorted(set(self.problems), key=lambda p: (p.line, p.message))
-        return Catalogue(self.path, sources, stories, figures, tuple(problems), withdrawn)
+    def _each(self, files: list[_File]):
+        """Each file in turn, with the builder pointed at it."""
+        for file in files:
+            self.path, self._bad_lines = file.path, file.bad_lines
+            yield file
 
-    def problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.path, line, message))
+    def _where(self, path: str, line: int) -> str:
+        """Another entry's place, as a message names it: ``line 12``, or ``other.yaml:12`` in another file."""
+        return f"line {line}" if path == self.path else f"{Path(path).name}:{line}"
+
+    def _shared(self, files: list[_File], key: str, allowed: tuple[str, ...], make) -> dict:
+        """``sources`` or ``stories`` from every file: one namespace, an id defined twice names both places."""
+        out: dict = {}
+        where: dict[str, tuple[str, int]] = {}
+        for file in self._each(files):
+            for record_id, record in self._records(file.top, key, allowed, make).items():
+                line = record.line
+                if record_id in where:
+                    other_path, other_line = where[record_id]
+                    self.problem(line, f"{key[:-1]} id {record_id!r} is also defined at {self._where(other_path, other_line)}; "
+                                 f"keep one of them (the files of a folder share their {key})", "duplicate-id", key)
+                    continue
+                where[record_id] = (file.path, line)
+                out[record_id] = record
+        return out
+
+    def _units(self, files: list[_File]) -> units.UnitSystem:
+        """The catalogue's ``units:`` from every file, checked, as one unit system."""
+        declarations: list[units.Declaration] = []
+        places: dict[str, tuple[str, YMap, int]] = {}
+        for file in self._each(files):
+            node = file.top.get("units")
+            if node is None:
+                if "units" in file.top.node and file.top.node.get("units") is not REFUSED:
+                    self.problem(file.top.line("units"), "units: is empty; declare each counted thing as `truck: {is: vehicle}`, or remove the key", "empty-field", "units")
+                continue
+            if not isinstance(node, YMap):
+                self.problem(file.top.line("units"), "units: must be a mapping of name: {is: unit} or name: {dimension: kind}, e.g. `truck: {is: vehicle}`",
+                    "bad-structure", "units")
+                continue
+            for name, fields in node.items():
+                line = node.key_lines[name]
+                if fields is REFUSED:
+                    continue
+                if not isinstance(name, str):
+                    self.problem(line, f"the unit name {_clip(name)!r} must be a word, e.g. truck", "bad-unit-name", "units")
+                    continue
+                if name in places:
+                    other_path, _, other_line = places[name]
+                    self.problem(line, f"unit {name!r} is also declared at {self._where(other_path, other_line)}; keep one declaration", "duplicate-unit", "units")
+                    continue
+                if not isinstance(fields, YMap):
+                    self.problem(line, f"unit {name!r} must be a mapping, e.g. `{name}: {{is: vehicle}}` or `{name}: {{dimension: {name}s}}`", "bad-structure", "units")
+                    continue
+                before = len(self.problems)
+                f = _Fields(self, fields, f"unit {name!r}", UNIT_KEYS, "units")
+                counts_as = f.text("is", required=False)
+                dimension = f.text("dimension", required=False)
+                plural = f.text("plural", required=False)
+                if len(self.problems) != before:
+                    continue
+                places[name] = (file.path, fields, line)
+                declarations.append(units.Declaration(name, counts_as, dimension, plural))
+        system = units.system(tuple(declarations))
+        for p in system.problems:
+            path, fields, line = places[p.name]
+            self.path = path
+            self.problem(fields.key_lines.get(p.key, line) if p.key else line, p.message, p.code, "units")
+        return system
+
+    def problem(self, line: int, message: str, code: str, field: str | None = None) -> None:
+        self.problems.append(Problem(self.path, line, message, code, field))
 
     def _span_has_read_problem(self, start: int, end: int) -> bool:
         i = bisect.bisect_left(self._bad_lines, start)
@@ -170,11 +293,11 @@ class _Builder:
     def _records(self, top: _Fields, key: str, allowed: tuple[str, ...], make) -> dict:
         node = top.get(key)
         if node is None:
-            if key not in top.node:
-                self.problem(top.node.line, f"the key {key}: is missing; add a {key}: section at the left margin")
+            if key not in top.node and self.single:
+                self.problem(top.node.line, f"the key {key}: is missing; add a {key}: section at the left margin", "missing-section", key)
             return {}
         if not isinstance(node, YMap):
-            self.problem(top.line(key), f"{key}: must be a mapping of id: fields; write each {key[:-1]} as `some-id:` with its fields indented below")
+            self.problem(top.line(key), f"{key}: must be a mapping of id: fields; write each {key[:-1]} as `some-id:` with its fields indented below", "bad-structure", key)
             return {}
         starts = sorted(node.key_lines.values())
         section_end = top.section_end(key)
@@ -185,12 +308,12 @@ class _Builder:
             if not self._check_id(record_id, line, key[:-1]) or fields is REFUSED:
                 continue
             if not isinstance(fields, YMap):
-                self.problem(line, f"{key[:-1]} {record_id!r} must be a mapping of fields; indent its fields below the id")
+                self.problem(line, f"{key[:-1]} {record_id!r} must be a mapping of fields; indent its fields below the id", "bad-structure", key)
                 continue
             try:
-                record = make(record_id, _Fields(self, fields, f"{key[:-1]} {record_id!r}", allowed), line)
+                record = make(record_id, _Fields(self, fields, f"{key[:-1]} {record_id!r}", allowed, key), line)
             except Exception as err:  # a bug must cost this entry, not the catalogue
-                self.problem(line, _internal_error("this entry", err))
+                self.problem(line, _internal_error("this entry", err), "internal-error", key)
                 continue
             end = min(_next_start(starts, line), section_end)
             if len(self.problems) == before and not self._span_has_read_problem(line, end):
@@ -205,7 +328,7 @@ class _Builder:
             f": character {bad} of {_clip(value)!r} is {_character(value[bad - 1])}, which is not a lower-case Latin letter, digit or hyphen"
             if bad is not None else ""
         )
-        self.problem(line, f"{what} id {_clip(value)!r} is not a slug{why}; use lower-case letters, digits and hyphens, e.g. us-dod-report")
+        self.problem(line, f"{what} id {_clip(value)!r} is not a slug{why}; use lower-case letters, digits and hyphens, e.g. us-dod-report", "bad-id", "id")
         return False
 
     def _source(self, source_id: str, f: _Fields, line: int) -> Source:
@@ -232,37 +355,42 @@ class _Builder:
         )
 
     # -- figures: a list ----------------------------------------------------------------
-    def _figures(self, top: _Fields) -> tuple[Figure, ...]:
+    def _figures(self, top: _Fields, seen: dict[str, tuple[str, int]]) -> tuple[Figure, ...]:
         node = top.get("figures")
         if node is None:
-            if "figures" not in top.node:
-                self.problem(top.node.line, "the key figures: is missing; add a figures: list at the left margin")
+            if "figures" not in top.node and self.single:
+                self.problem(top.node.line, "the key figures: is missing; add a figures: list at the left margin", "missing-section", "figures")
             return ()
         if not isinstance(node, YSeq):
-            self.problem(top.line("figures"), "figures: must be a list; start each figure with `- id:`")
+            self.problem(top.line("figures"), "figures: must be a list; start each figure with `- id:`", "bad-structure", "figures")
             return ()
         starts = list(node.item_lines)
         section_end = top.section_end("figures")
-        seen: dict[str, int] = {}
         out = []
         for item, line in zip(node, node.item_lines, strict=False):
             before = len(self.problems)
             if item is REFUSED:  # already reported by the reader
                 continue
             if not isinstance(item, YMap):
-                self.problem(line, "each figure must be a mapping of fields; start it with `- id: some-id`")
+                self.problem(line, "each figure must be a mapping of fields; start it with `- id: some-id`", "bad-structure", "figures")
                 continue
             try:
                 figure = self._figure(_Fields(self, item, "this figure", FIGURE_KEYS), line)
             except Exception as err:  # a bug must cost this figure, not the catalogue
-                self.problem(line, _internal_error("this entry", err))
+                self.problem(line, _internal_error("this entry", err), "internal-error")
                 continue
+            id_line = item.key_lines.get("id", line)
             if figure is not None and figure.id in seen:
-                self.problem(item.key_lines.get("id", line), f"duplicate figure id {figure.id!r}: it is also used at line {seen[figure.id]}; give each figure its own id")
-                self.problem(seen[figure.id], f"figure id {figure.id!r} is used again at line {item.key_lines.get('id', line)}; give each figure its own id")
+                other_path, other_line = seen[figure.id]
+                here = self._where(other_path, other_line)
+                self.problem(id_line, f"duplicate figure id {figure.id!r}: it is also used at {here}; give each figure its own id", "duplicate-id", "id")
+                this_path, self.path = self.path, other_path
+                there = self._where(this_path, id_line)
+                self.problem(other_line, f"figure id {figure.id!r} is used again at {there}; give each figure its own id", "duplicate-id", "id")
+                self.path = this_path
                 continue
             if figure is not None:
-                seen[figure.id] = item.key_lines.get("id", line)
+                seen[figure.id] = (self.path, id_line)
             end = min(_next_start(starts, line), section_end)
             if len(self.problems) == before and not self._span_has_read_problem(line, end):
                 out.append(figure)
@@ -274,12 +402,12 @@ class _Builder:
         if figure_id is None:
             f.missing("id", "an id such as humvees-left")
         title = f.text("title")
-        unit = f.unit("unit")
+        unit, declared_unit = f.unit("unit")
         story = f.reference("story", self.stories, "stories")
         topic = f.text("topic", required=False)
         tags = f.text_list("tags")
-        if topic is None and not tags:
-            self.problem(line, "this figure has neither topic: nor tags:; add topic: (one word or phrase) or tags: [a, b]")
+        if "topic" not in f.node and "tags" not in f.node:
+            self.problem(line, "this figure has neither topic: nor tags:; add topic: (one word or phrase) or tags: [a, b]", "no-topic", "topic")
         claims = self._claims(f, unit)
         description = f.text("description", required=False, limit=LONG_TEXT)
         corrections = self._corrections(f)
@@ -287,7 +415,8 @@ class _Builder:
             return None
         return Figure(
             id=figure_id, title=title, unit=unit, story=story, claims=claims, topic=topic, tags=tags,
-            description=description, corrections=corrections, line=line, key_lines=tuple(f.node.key_lines.items()),
+            description=description, corrections=corrections, declared_unit=declared_unit, line=line,
+            key_lines=tuple(f.node.key_lines.items()), path=self.path,
         )
 
     def _corrections(self, f: _Fields) -> tuple[Correction, ...]:
@@ -295,25 +424,27 @@ class _Builder:
         node = f.get("corrections")
         if node is None:
             if "corrections" in f.node and f.node.get("corrections") is not REFUSED:
-                self.problem(f.line("corrections"), "corrections: is empty; list each correction as `- date: 2023-02-01` with its note:, or remove the key")
+                self.problem(f.line("corrections"), "corrections: is empty; list each correction as `- date: 2023-02-01` with its note:, or remove the key",
+                    "empty-field", "corrections")
             return ()
         if not isinstance(node, YSeq) or not node:
-            self.problem(f.line("corrections"), "corrections: must be a list; start each correction with `- date: 2023-02-01` and give its note:")
+            self.problem(f.line("corrections"), "corrections: must be a list; start each correction with `- date: 2023-02-01` and give its note:", "bad-structure", "corrections")
             return ()
         out: list[Correction] = []
         for item, line in zip(node, node.item_lines, strict=False):
             if item is REFUSED:
                 continue
             if not isinstance(item, YMap):
-                self.problem(line, "each correction must be a mapping: `- date: 2023-02-01` and `note: what was wrong and what changed`")
+                self.problem(line, "each correction must be a mapping: `- date: 2023-02-01` and `note: what was wrong and what changed`", "bad-structure", "corrections")
                 continue
             before = len(self.problems)
-            c = _Fields(self, item, "this correction", CORRECTION_KEYS)
+            c = _Fields(self, item, "this correction", CORRECTION_KEYS, "corrections")
             date, note = c.day("date"), c.text("note", limit=LONG_TEXT, what="what was wrong and what changed, in a sentence or two")
             if len(self.problems) != before:
                 continue
             if out and date < out[-1].date:
-                self.problem(c.line("date"), f"this correction is dated {date.iso}, before the one above it ({out[-1].date.iso}); list corrections oldest first")
+                self.problem(c.line("date"), f"this correction is dated {date.iso}, before the one above it ({out[-1].date.iso}); list corrections oldest first",
+                    "correction-order", "corrections.date")
                 continue
             out.append(Correction(date=date, note=note, line=line))
         return tuple(out)
@@ -323,32 +454,34 @@ class _Builder:
         node = top.get("withdrawn")
         if node is None:
             if "withdrawn" in top.node and top.node.get("withdrawn") is not REFUSED:
-                self.problem(top.line("withdrawn"), "withdrawn: is empty; list each withdrawn figure as `- id: some-id` with date: and note:, or remove the key")
+                self.problem(top.line("withdrawn"), "withdrawn: is empty; list each withdrawn figure as `- id: some-id` with date: and note:, or remove the key",
+                    "empty-field", "withdrawn")
             return ()
         if not isinstance(node, YSeq):
-            self.problem(top.line("withdrawn"), "withdrawn: must be a list; start each entry with `- id: some-id` and give its date: and note:")
+            self.problem(top.line("withdrawn"), "withdrawn: must be a list; start each entry with `- id: some-id` and give its date: and note:", "bad-structure", "withdrawn")
             return ()
-        live = {f.id: f.line for f in figures}
+        live = {f.id: (f.path, f.line) for f in figures}
         out: dict[str, Withdrawal] = {}
         for item, line in zip(node, node.item_lines, strict=False):
             if item is REFUSED:
                 continue
             if not isinstance(item, YMap):
-                self.problem(line, "each withdrawn figure must be a mapping: `- id: some-id`, `date: 2023-02-01`, `note: why`")
+                self.problem(line, "each withdrawn figure must be a mapping: `- id: some-id`, `date: 2023-02-01`, `note: why`", "bad-structure", "withdrawn")
                 continue
             before = len(self.problems)
-            w = _Fields(self, item, "this withdrawn figure", WITHDRAWN_KEYS)
+            w = _Fields(self, item, "this withdrawn figure", WITHDRAWN_KEYS, "withdrawn")
             figure_id = w.get("id")
             if figure_id is None:
                 w.missing("id", "the id of the figure taken out")
             elif self._check_id(figure_id, w.line("id"), "figure"):
                 if figure_id in live:
-                    self.problem(w.line("id"), f"figure {figure_id!r} is withdrawn here but is still in figures: (line {live[figure_id]}); remove one of them")
+                    self.problem(w.line("id"), f"figure {figure_id!r} is withdrawn here but is still in figures: ({self._where(*live[figure_id])}); remove one of them",
+                        "withdrawn-live", "withdrawn.id")
                 elif figure_id in out:
-                    self.problem(w.line("id"), f"figure {figure_id!r} is withdrawn twice (also at line {out[figure_id].line}); keep one entry")
+                    self.problem(w.line("id"), f"figure {figure_id!r} is withdrawn twice (also at line {out[figure_id].line}); keep one entry", "duplicate-id", "withdrawn.id")
             date, note = w.day("date"), w.text("note", limit=LONG_TEXT, what="why the figure was taken out")
             if len(self.problems) == before:
-                out[figure_id] = Withdrawal(id=figure_id, date=date, note=note, line=line)
+                out[figure_id] = Withdrawal(id=figure_id, date=date, note=note, line=line, path=self.path)
         return tuple(out.values())
 
     def _claims(self, f: _Fields, unit: str | None) -> tuple[Claim, ...]:
@@ -357,16 +490,16 @@ class _Builder:
             f.missing("claims", "a list of claims, each starting with `- value:`")
             return ()
         if not isinstance(node, YSeq) or not node:
-            self.problem(f.line("claims"), "claims: must be a non-empty list; start each claim with `- value:` (or `- low:` for a range)")
+            self.problem(f.line("claims"), "claims: must be a non-empty list; start each claim with `- value:` (or `- low:` for a range)", "bad-structure", "claims")
             return ()
         claims = []
         for item, line in zip(node, node.item_lines, strict=False):
             if item is REFUSED:  # already reported by the reader
                 continue
             if not isinstance(item, YMap):
-                self.problem(line, "each claim must be a mapping of fields; start it with `- value: 123`")
+                self.problem(line, "each claim must be a mapping of fields; start it with `- value: 123`", "bad-structure", "claims")
                 continue
-            claim = self._claim(_Fields(self, item, "this claim", CLAIM_KEYS), line)
+            claim = self._claim(_Fields(self, item, "this claim", CLAIM_KEYS, "claims"), line)
             if claim is not None:
                 claims.append(claim)
         return tuple(claims)
@@ -377,16 +510,17 @@ class _Builder:
         value, low, high = f.number("value", required=False), f.number("low", required=False), f.number("high", required=False)
         if qualifier is Qualifier.RANGE:
             if value is not None:
-                self.problem(f.line("value"), "a range has low: and high:, not value:; remove value: or change the qualifier")
+                self.problem(f.line("value"), "a range has low: and high:, not value:; remove value: or change the qualifier", "bad-range", "claims.value")
             for key, got in (("low", low), ("high", high)):
                 if got is None and key not in f.node:
                     f.missing(key, f"the {key} end of the range")
             if low is not None and high is not None and low >= high:
-                self.problem(f.line("low"), f"the range is empty or reversed: low ({low}) is not below high ({high}); swap them, or use value: with qualifier: exact")
+                self.problem(f.line("low"), f"the range is empty or reversed: low ({low}) is not below high ({high}); swap them, or use value: with qualifier: exact",
+                    "bad-range", "claims.low")
         elif qualifier is not None:
             for key, got in (("low", low), ("high", high)):
                 if got is not None:
-                    self.problem(f.line(key), f"{key}: belongs to a range; use qualifier: range, or keep only value:")
+                    self.problem(f.line(key), f"{key}: belongs to a range; use qualifier: range, or keep only value:", "bad-range", f"claims.{key}")
             if value is None and "value" not in f.node:
                 f.missing("value", "the number claimed (write low: and high: with qualifier: range for a range)")
         reliability = f.choice("reliability", tuple(RELIABILITY_GRADES), required=False)
@@ -396,7 +530,7 @@ class _Builder:
             as_of=f.date("as_of"),
             claimant=f.text("claimant"),
             source=f.reference("source", self.sources, "sources"),
-            via=f.references("via", self.sources),
+            via=f.references("via", self.sources, "sources"),
             quote=f.text("quote", limit=LONG_TEXT),
             confidence=f.enum("confidence", Confidence),
             confidence_note=f.text("confidence_note", limit=LONG_TEXT),
@@ -454,13 +588,17 @@ def _next_start(starts: list[int], line: int) -> int:
 class _Fields:
     """Reads the fields of one YAML mapping, reporting problems with their lines."""
 
-    def __init__(self, builder: _Builder, node: YMap, what: str, allowed: tuple[str, ...]) -> None:
-        self.b, self.node, self.what = builder, node, what
+    def __init__(self, builder: _Builder, node: YMap, what: str, allowed: tuple[str, ...], section: str = "") -> None:
+        self.b, self.node, self.what, self.section = builder, node, what, section
         for key in node:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
                 hint = f"did you mean {close[0]!r}?" if close else f"the fields of {what} are: {', '.join(allowed)}"
-                builder.problem(node.key_lines[key], f"unknown field {key!r} in {what}; {hint}")
+                builder.problem(node.key_lines[key], f"unknown field {_clip(key)!r} in {what}; {hint}", "unknown-field", self.field(str(key)))
+
+    def field(self, key: str) -> str:
+        """The field's name as a problem gives it: ``unit``, ``claims.value``, ``sources.url``."""
+        return f"{self.section}.{key}" if self.section else key
 
     def get(self, key: str) -> object:
         """The value of ``key``; None when absent, or refused by the reader (which reported it)."""
@@ -477,7 +615,7 @@ class _Fields:
     def missing(self, key: str, what: str) -> None:
         if self.node.get(key) is REFUSED:
             return
-        self.b.problem(self.node.line, f"{self.what} has no {key}:; add {key}: with {what}")
+        self.b.problem(self.node.line, f"{self.what} has no {key}:; add {key}: with {what}", "missing-field", self.field(key))
 
     def _absent(self, key: str, required: bool, what: str) -> bool:
         value = self.node.get(key)
@@ -486,7 +624,7 @@ class _Fields:
         if value is None:
             if required:
                 if key in self.node:
-                    self.b.problem(self.line(key), f"{key}: is empty; write {what}")
+                    self.b.problem(self.line(key), f"{key}: is empty; write {what}", "empty-field", self.field(key))
                 else:
                     self.missing(key, what)
             return True
@@ -497,18 +635,18 @@ class _Fields:
             return None
         value = self.node[key]
         if isinstance(value, bool):
-            return self._wrong(key, "YAML reads yes/no/on/off/true/false as a true/false value, not text; put the text in quotes")
+            return self._wrong(key, "bad-text", "YAML reads yes/no/on/off/true/false as a true/false value, not text; put the text in quotes")
         if isinstance(value, Unreadable) or not isinstance(value, str):
             if isinstance(value, (int, float, str)):
                 shown = _clip(str(value))
                 example = f": {key}: \"{value!s}\"" if shown == str(value) else ""
-                return self._wrong(key, f"YAML reads {shown} as a number, not text; put it in quotes{example}")
-            return self._wrong(key, "expected text but found a list or mapping; write plain text on the same line")
+                return self._wrong(key, "bad-text", f"YAML reads {shown} as a number, not text; put it in quotes{example}")
+            return self._wrong(key, "bad-text", "expected text but found a list or mapping; write plain text on the same line")
         problem = _text_problem(value, limit)
-        return value if problem is None else self._wrong(key, problem)
+        return value if problem is None else self._wrong(key, "bad-text", problem)
 
-    def _wrong(self, key: str, message: str) -> None:
-        self.b.problem(self.line(key), f"{key}: {message}")
+    def _wrong(self, key: str, code: str, message: str) -> None:
+        self.b.problem(self.line(key), f"{key}: {message}", code, self.field(key))
         return None
 
     def number(self, key: str, required: bool = True) -> float | int | None:
@@ -517,25 +655,26 @@ class _Fields:
             return None
         value = self.node[key]
         if isinstance(value, Unreadable):
-            return self._wrong(key, f"{_clip(value)} is refused: {value.reason}")
+            return self._wrong(key, "bad-number", f"{_clip(value)} is refused: {value.reason}")
         if isinstance(value, bool):
-            return self._wrong(key, "expected a number but YAML read a true/false value; write a number")
+            return self._wrong(key, "bad-number", "expected a number but YAML read a true/false value; write a number")
         if isinstance(value, str):
             candidate = value.replace(",", "").replace("_", "").strip()
             try:
                 float(candidate)
             except ValueError:
-                return self._wrong(key, f"expected a number but found the text {value[:40]!r}; write digits only, e.g. 7000000000 (put words like 'more than' in qualifier:)")
-            return self._wrong(key, f"YAML 1.1 reads {value[:40]!r} as text, not a number; write it out in full, e.g. 7000000000, or as 7.0e+9")
+                return self._wrong(key, "bad-number",
+                    f"expected a number but found the text {value[:40]!r}; write digits only, e.g. 7000000000 (put words like 'more than' in qualifier:)")
+            return self._wrong(key, "bad-number", f"YAML 1.1 reads {value[:40]!r} as text, not a number; write it out in full, e.g. 7000000000, or as 7.0e+9")
         if not isinstance(value, (int, float)):
-            return self._wrong(key, "expected a number but found a list or mapping; write one number")
+            return self._wrong(key, "bad-number", "expected a number but found a list or mapping; write one number")
         if isinstance(value, float) and not math.isfinite(value):
-            return self._wrong(key, "is not a finite number; write a real number")
+            return self._wrong(key, "bad-number", "is not a finite number; write a real number")
         if abs(value) > MAX_MAGNITUDE:  # exact for ints of any length: nothing is turned into a float
             digits = len(str(abs(value))) if isinstance(value, int) else 0
             shown = f"{str(value)[:12]}… ({digits:,} digits)" if digits > 20 else str(value)
             return self._wrong(
-                key,
+                key, "bad-number",
                 f"{shown} is larger than any figure can be (the limit is a quadrillion, "
                 "1000000000000000, either side of zero); check it for extra digits, or give the figure in a larger unit "
                 "(tonne rather than gram, day rather than second)",
@@ -547,26 +686,26 @@ class _Fields:
             return None
         value = self.node[key]
         if isinstance(value, bool) or not isinstance(value, (int, str)):
-            return self._wrong(key, "expected a date written 2023-01-25, 2023-01 or 2023")
+            return self._wrong(key, "bad-date", "expected a date written 2023-01-25, 2023-01 or 2023")
         match = _DATE.match(str(value).strip())
         if not match:
-            return self._wrong(key, f"{str(value)[:40]!r} is not a date; write 2023-01-25, 2023-01 or 2023 (only as precise as the source)")
+            return self._wrong(key, "bad-date", f"{str(value)[:40]!r} is not a date; write 2023-01-25, 2023-01 or 2023 (only as precise as the source)")
         year, month, day = (int(g) if g else None for g in match.groups())
         if not 1800 <= year <= 2200:
-            return self._wrong(key, f"the year {year} is out of range; check the date")
+            return self._wrong(key, "bad-date", f"the year {year} is out of range; check the date")
         if month is not None and not 1 <= month <= 12:
-            return self._wrong(key, f"{value} is not a real date (there is no month {month}); write YYYY-MM-DD")
+            return self._wrong(key, "bad-date", f"{value} is not a real date (there is no month {month}); write YYYY-MM-DD")
         if day is not None:
             last = calendar.monthrange(year, month)[1]
             if not 1 <= day <= last:
-                return self._wrong(key, f"{value} is not a real date (that month has {last} days); write YYYY-MM-DD")
+                return self._wrong(key, "bad-date", f"{value} is not a real date (that month has {last} days); write YYYY-MM-DD")
         return PartialDate(year, month, day)
 
     def day(self, key: str) -> PartialDate | None:
         """A required date given to the day (when something was published here: a correction, a withdrawal)."""
         value = self.date(key)
         if value is not None and value.precision != "day":
-            return self._wrong(key, f"{value.iso} is not a day; write the day this was published, e.g. 2023-02-01")
+            return self._wrong(key, "bad-date", f"{value.iso} is not a day; write the day this was published, e.g. 2023-02-01")
         return value
 
     def choice(self, key: str, options: tuple, required: bool = True):
@@ -577,7 +716,7 @@ class _Fields:
             return value
         close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        return self._wrong(key, f"{str(value)[:40]!r} is not allowed; {hint}use one of {', '.join(map(str, options))}")
+        return self._wrong(key, "bad-choice", f"{str(value)[:40]!r} is not allowed; {hint}use one of {', '.join(map(str, options))}")
 
     def enum(self, key: str, kind: type):
         value = self.choice(key, tuple(m.value for m in kind))
@@ -594,32 +733,33 @@ class _Fields:
         except ValueError:  # a bracketed host that is not an IP address, a full-width slash, a port out of range
             ok = False
         if not ok or re.search(r"\s", value):
-            return self._wrong(key, f"{_clip(value)!r} is not an http(s) address; write the full link starting with https:// or remove the field")
+            return self._wrong(key, "bad-url", f"{_clip(value)!r} is not an http(s) address; write the full link starting with https:// or remove the field")
         return value
 
-    def unit(self, key: str) -> str | None:
+    def unit(self, key: str) -> tuple[str | None, units.UnitInfo | None]:
+        """The unit string, and what the catalogue's ``units:`` make of it when they declare it (else None)."""
         value = self.text(key, limit=units.MAX_UNIT_LENGTH * 4, what="a unit such as USD, vehicle, percent or day")
         if value is None:
-            return None
+            return None, None
         try:
-            units.unit_info(value)
+            info = self.b.system.info(value)
         except units.UnitError as err:
-            return self._wrong(key, str(err))
-        return value
+            return self._wrong(key, err.code, str(err)), None
+        return value, (info if self.b.system.declares(value) else None)
 
     def reference(self, key: str, known: dict, section: str) -> str | None:
         value = self.text(key, what=f"the id of an entry under {section}:")
         if value is None:
             return None
         if value not in known:
-            return self._wrong(key, self._unknown_ref(value, known, section))
+            return self._wrong(key, _UNKNOWN_REFERENCE[section], self._unknown_ref(value, known, section))
         return value
 
-    def references(self, key: str, known: dict) -> tuple[str, ...]:
+    def references(self, key: str, known: dict, section: str) -> tuple[str, ...]:
         ids = self.text_list(key)
         for value in ids:
             if value not in known:
-                self._wrong(key, self._unknown_ref(value, known, "sources"))
+                self._wrong(key, _UNKNOWN_REFERENCE[section], self._unknown_ref(value, known, section))
         return ids
 
     def _unknown_ref(self, value: str, known: dict, section: str) -> str:
@@ -634,11 +774,11 @@ class _Fields:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and not isinstance(v, Unreadable) for v in value):
-            self._wrong(key, "expected a list of names, e.g. [cnn, foreign-policy]")
+            self._wrong(key, "bad-text", "expected a list of names, e.g. [cnn, foreign-policy]")
             return ()
         for i, item in enumerate(value, 1):
             problem = _text_problem(item, SHORT_TEXT)
             if problem is not None:
-                self._wrong(key, f"item {i} {problem}" if len(value) > 1 else problem)
+                self._wrong(key, "bad-text", f"item {i} {problem}" if len(value) > 1 else problem)
                 return ()
         return tuple(value)

@@ -89,6 +89,7 @@ class ReadProblem:
     line: int
     message: str
     removed: bool = False
+    code: str = "yaml-syntax"
 
 
 class _Refused:
@@ -159,14 +160,14 @@ def read_file(path: Path) -> tuple[object, list[ReadProblem]]:
     info = path.stat()
     _check_regular(info, path)
     if info.st_size > MAX_BYTES:
-        raise YamlReadError([ReadProblem(1, _too_big(f"the file is {info.st_size:,} bytes"))])
+        raise YamlReadError([ReadProblem(1, _too_big(f"the file is {info.st_size:,} bytes"), code="too-big")])
     # Non-blocking, so a file swapped for a named pipe after the check cannot hang the open.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with open(fd, "rb") as file:
         _check_regular(os.fstat(file.fileno()), path)
         data = file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise YamlReadError([ReadProblem(1, _too_big("the file is longer"))])
+        raise YamlReadError([ReadProblem(1, _too_big("the file is longer"), code="too-big")])
     return read_bytes(data)
 
 
@@ -178,7 +179,7 @@ def _check_regular(info: os.stat_result, path: Path) -> None:
     if stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     kind = "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
-    raise YamlReadError([ReadProblem(1, f"this is {kind}, not a catalogue file; give the path of a .yaml file saved on disk")])
+    raise YamlReadError([ReadProblem(1, f"this is {kind}, not a catalogue file; give the path of a .yaml file saved on disk", code="not-a-file")])
 
 
 def _too_big(what: str) -> str:
@@ -192,10 +193,10 @@ def read_bytes(data: bytes) -> tuple[object, list[ReadProblem]]:
     only the entry holding it is skipped.
     """
     if len(data) > MAX_BYTES:
-        raise YamlReadError([ReadProblem(1, _too_big(f"the text is {len(data):,} bytes"))])
+        raise YamlReadError([ReadProblem(1, _too_big(f"the text is {len(data):,} bytes"), code="too-big")])
     if b"\x00" in data:
         line = len(_EDITOR_BREAK_BYTES.findall(data, 0, data.index(b"\x00"))) + 1
-        raise YamlReadError([ReadProblem(line, "this is a binary file, not YAML text; save the catalogue as plain UTF-8 text")])
+        raise YamlReadError([ReadProblem(line, "this is a binary file, not YAML text; save the catalogue as plain UTF-8 text", code="not-text")])
     text = data.decode("utf-8-sig", errors="surrogateescape")
     problems: list[ReadProblem] = []
     bad = re.compile("[\udc80-\udcff]")
@@ -204,9 +205,9 @@ def read_bytes(data: bytes) -> tuple[object, list[ReadProblem]]:
         line += len(_EDITOR_BREAK.findall(text, counted, match.start()))
         counted = match.start()
         if not problems or problems[-1].line != line:
-            problems.append(ReadProblem(line, f"byte 0x{ord(match.group()) - 0xDC00:02x} is not UTF-8; save the file as UTF-8"))
+            problems.append(ReadProblem(line, f"byte 0x{ord(match.group()) - 0xDC00:02x} is not UTF-8; save the file as UTF-8", code="not-utf8"))
             if len(problems) >= MAX_PROBLEMS:
-                raise YamlReadError([*problems, ReadProblem(line, f"more than {MAX_PROBLEMS} lines are not UTF-8; save the file as UTF-8")])
+                raise YamlReadError([*problems, ReadProblem(line, f"more than {MAX_PROBLEMS} lines are not UTF-8; save the file as UTF-8", code="not-utf8")])
     if not problems:
         return read_text(text)
     try:
@@ -235,9 +236,9 @@ def read_text(text: str) -> tuple[object, list[ReadProblem]]:
     one at U+0085, U+2028 and U+2029.
     """
     if len(text) > MAX_BYTES:
-        raise YamlReadError([ReadProblem(1, _too_big(f"the text is {len(text):,} characters"))])
+        raise YamlReadError([ReadProblem(1, _too_big(f"the text is {len(text):,} characters"), code="too-big")])
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        raise YamlReadError([ReadProblem(1, "the file is empty; a catalogue starts with the keys sources:, stories: and figures:")])
+        raise YamlReadError([ReadProblem(1, "the file is empty; a catalogue starts with the keys sources:, stories: and figures:", code="empty-file")])
     removed: list[ReadProblem] = []
     while True:
         builder = _Builder()
@@ -257,7 +258,8 @@ def read_text(text: str) -> tuple[object, list[ReadProblem]]:
             lines[first:end] = [""] * (end - first)
             removed.append(found)
         if len(removed) > MAX_SYNTAX_ERRORS:
-            raise YamlReadError(_dedupe([*removed, ReadProblem(removed[-1].line, f"more than {MAX_SYNTAX_ERRORS} syntax errors; fix these first and check again")]))
+            raise YamlReadError(_dedupe([*removed, ReadProblem(removed[-1].line,
+                f"more than {MAX_SYNTAX_ERRORS} syntax errors; fix these first and check again", code="too-many-problems")]))
         text = _join(lines, breaks)
     if builder.fatal:
         raise YamlReadError(_dedupe([*removed, *builder.problems]))
@@ -570,10 +572,10 @@ class _Builder:
     def is_fatal(self) -> bool:
         return self.fatal
 
-    def _problem(self, line: int, message: str) -> None:
-        self.problems.append(ReadProblem(line, message))
+    def _problem(self, line: int, message: str, code: str = "refused-yaml") -> None:
+        self.problems.append(ReadProblem(line, message, code=code))
         if len(self.problems) >= MAX_PROBLEMS:
-            self.problems.append(ReadProblem(line, f"more than {MAX_PROBLEMS} problems; fix these first and check again"))
+            self.problems.append(ReadProblem(line, f"more than {MAX_PROBLEMS} problems; fix these first and check again", code="too-many-problems"))
             self.fatal = True
 
     def _refuse_anchor(self, line: int) -> None:
@@ -629,7 +631,7 @@ class _Builder:
             if value is REFUSED:  # already reported; its value is dropped
                 self._pending_key[-1] = _DUPLICATE
             elif value in parent.key_lines:
-                self._problem(line, f"duplicate key {value!r} (first at line {parent.key_lines[value]}); keep one of them")
+                self._problem(line, f"duplicate key {value!r} (first at line {parent.key_lines[value]}); keep one of them", "duplicate-key")
                 self._pending_key[-1] = _DUPLICATE
             else:
                 parent.key_lines[value] = line

@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from figures import charts, exports
-from figures.loader import load
+from figures.loader import catalogue_files, load
 from figures.model import Catalogue
 from figures.search import SearchIndex
 from figures.versions import record_path
@@ -36,7 +36,7 @@ class Snapshot:
     """One loaded version of the catalogue, with everything derived from it built once."""
 
     catalogue: Catalogue
-    stamp: tuple[int, ...]
+    stamp: tuple
     loaded_at: float = field(default_factory=time.time)
 
     @cached_property
@@ -192,17 +192,35 @@ def display_path(path: str | Path) -> str:
     return path.name if relative.parts[:1] == ("..",) or relative.is_absolute() else relative.as_posix()
 
 
-def _stamp(path: Path) -> tuple[int, ...]:
-    """The file's (mtime, size), then its published record's (zeros when there is none): a publish reloads too."""
+def _stamp(path: Path) -> tuple:
+    """When the catalogue last changed, then each file's (name, mtime, size), then its published record's: a publish reloads too.
+
+    For a folder, every ``*.yaml`` file in it counts, so adding or removing one reloads as an edit does.
+    The first item is the newest modification time (what :func:`_stable_stamp` waits on).
+    """
     info = path.stat()
+    if path.is_dir():
+        files = tuple(_file_stamp(f) for f in catalogue_files(path))
+        newest = max((mtime for _, mtime, _ in files), default=info.st_mtime_ns)
+        stamp: tuple = (max(newest, info.st_mtime_ns), files)
+    else:
+        stamp = (info.st_mtime_ns, info.st_size)
     try:
         record = record_path(path).stat()
     except OSError:
-        return (info.st_mtime_ns, info.st_size, 0, 0)
-    return (info.st_mtime_ns, info.st_size, record.st_mtime_ns, record.st_size)
+        return (*stamp, 0, 0)
+    return (*stamp, record.st_mtime_ns, record.st_size)
 
 
-def _stable_stamp(path: Path) -> tuple[int, ...]:
+def _file_stamp(path: Path) -> tuple[str, int, int]:
+    try:
+        info = path.stat()
+    except OSError:  # removed between listing and looking: the next look sees the folder without it
+        return (path.name, 0, -1)
+    return (path.name, info.st_mtime_ns, info.st_size)
+
+
+def _stable_stamp(path: Path) -> tuple:
     """The file's (mtime, size), waiting briefly while a save is still in progress."""
     stamp = _stamp(path)
     if time.time_ns() - stamp[0] < SETTLE_SECONDS * 1e9:
@@ -211,7 +229,7 @@ def _stable_stamp(path: Path) -> tuple[int, ...]:
     return stamp
 
 
-def _stable_stamp_or_none(path: Path) -> tuple[int, ...] | None:
+def _stable_stamp_or_none(path: Path) -> tuple | None:
     try:
         return _stamp(path)
     except OSError:

@@ -23,6 +23,7 @@ a published figure that disappeared without a ``withdrawn:`` entry.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ from figures.model import (
     Story,
     Withdrawal,
 )
+from figures.units import UnitInfo
 
 RECORD_SUFFIX = ".published.jsonl"
 """The record of ``figures.yaml`` is ``figures.published.jsonl`` beside it."""
@@ -75,6 +77,10 @@ class Version:
 def record_path(catalogue_path: str | Path) -> Path:
     """The record beside a catalogue: ``data/figures.yaml`` → ``data/figures.published.jsonl``."""
     path = Path(catalogue_path)
+    if not path.name:  # "." or "..": the folder's own name
+        path = path.resolve()
+    if not path.name:  # the root folder has none
+        return path / ("catalogue" + RECORD_SUFFIX)
     return path.with_name(path.stem + RECORD_SUFFIX)
 
 
@@ -121,7 +127,22 @@ def _figure_json(figure: Figure) -> dict:
         "topic": figure.topic, "tags": list(figure.tags), "description": figure.description,
         "claims": [_claim_json(c) for c in figure.claims],
         "corrections": [{"date": c.date.iso, "note": c.note} for c in figure.corrections],
+        "declared_unit": None if figure.declared_unit is None else _unit_json(figure.declared_unit),
     })
+
+
+def _unit_json(info: UnitInfo) -> dict:
+    """A catalogue-declared unit as it was resolved, so a version keeps its words whatever ``units:`` says later."""
+    return _drop_empty({"name": info.name, "dimension": info.dimension, "canonical": info.canonical, "factor": info.factor,
+                        "plurals": [list(pair) for pair in info.plurals], "declared_dimension": info.declared_dimension or None})
+
+
+def _unit_from(text: str, data: dict | None) -> UnitInfo | None:
+    if data is None:
+        return None
+    return UnitInfo(text=text, name=data["name"], dimension=data["dimension"], canonical=data["canonical"],
+                    factor=float(data["factor"]), plurals=tuple((str(w), str(p)) for w, p in data.get("plurals", ())),
+                    declared_dimension=bool(data.get("declared_dimension")))
 
 
 def _claim_json(claim: Claim) -> dict:
@@ -149,6 +170,7 @@ def _figure_from(data: dict) -> Figure:
         claims=tuple(_claim_from(c) for c in data["claims"]), topic=data.get("topic"), tags=tuple(data.get("tags", ())),
         description=data.get("description"),
         corrections=tuple(Correction(_parse_date(c["date"]), c["note"]) for c in data.get("corrections", ())),
+        declared_unit=_unit_from(data["unit"], data.get("declared_unit")),
     )
 
 
@@ -185,7 +207,7 @@ def read_record(path: str | Path) -> tuple[list[Version], list[Problem]]:
     except FileNotFoundError:
         return [], []
     except (OSError, UnicodeDecodeError) as err:
-        return [], [Problem(str(path), 1, f"the published record cannot be read ({err}); restore it from version control")]
+        return [], [Problem(str(path), 1, f"the published record cannot be read ({err}); restore it from version control", "record-unreadable")]
     versions: list[Version] = []
     problems: list[Problem] = []
     latest: dict[str, int] = {}
@@ -207,12 +229,12 @@ def read_record(path: str | Path) -> tuple[list[Version], list[Problem]]:
                 raise ValueError("neither content nor withdrawn")
         except (ValueError, KeyError, TypeError, AttributeError) as err:
             problems.append(Problem(str(path), number, f"this line is not a version of a figure ({type(err).__name__}: {err}); "
-                                                       "the record is written by `figures publish`: restore the line from version control"))
+                                                       "the record is written by `figures publish`: restore the line from version control", "record-line"))
             continue
         expected = latest.get(version.figure, 0) + 1
         if version.number != expected:
             problems.append(Problem(str(path), number, f"version {version.number} of {version.figure!r} comes out of turn "
-                                                       f"(expected {expected}); restore the record from version control"))
+                                                       f"(expected {expected}); restore the record from version control", "record-order"))
             continue
         latest[version.figure] = version.number
         versions.append(version)
@@ -235,7 +257,7 @@ def read_published(catalogue_path: str | Path) -> list[Version]:
     RecordError
         If any line of the record cannot be read: a site must not be built from part of it.
     """
-    if not catalogue_path or not Path(catalogue_path).is_file():
+    if not catalogue_path or not Path(catalogue_path).exists():
         return []
     found, problems = read_record(record_path(catalogue_path))
     if problems:
@@ -309,8 +331,8 @@ def publish(catalogue: Catalogue, versions: list[Version], date: PartialDate, re
     new: list[Version] = []
     problems: list[Problem] = []
 
-    def problem(line: int, message: str, where: str = path) -> None:
-        problems.append(Problem(where, line, message))
+    def problem(line: int, message: str, where: str = path, code: str = "published-changed") -> None:
+        problems.append(Problem(where, line, message, code))
 
     for figure in catalogue.figures:
         now = content(catalogue, figure)
@@ -319,11 +341,11 @@ def publish(catalogue: Catalogue, versions: list[Version], date: PartialDate, re
             continue
         if before is not None and before.content is not None:
             old, _ = from_content(before.content)
-            _check_change(old, figure, before, problem)
+            _check_change(old, figure, before, functools.partial(problem, where=figure.path or path))
         for correction in figure.corrections:
             if correction.date > date:
                 problem(correction.line, f"this correction is dated {correction.date.iso}, after the day of publication "
-                                         f"({date.iso}); date it the day it is published")
+                                         f"({date.iso}); date it the day it is published", figure.path or path, "correction-date")
         new.append(Version(figure.id, (before.number if before else 0) + 1, date, content=now))
     live = {f.id for f in catalogue.figures}
     withdrawals = {w.id: w for w in catalogue.withdrawn}
@@ -334,20 +356,20 @@ def publish(catalogue: Catalogue, versions: list[Version], date: PartialDate, re
         if before.withdrawn is not None:
             if entry is None:
                 problem(before.line, f"figure {figure_id!r} was withdrawn (version {before.number}, {before.date.iso}) and its "
-                                     "withdrawn: entry is gone; put the entry back (a withdrawal stays on record)", record)
+                                     "withdrawn: entry is gone; put the entry back (a withdrawal stays on record)", record, "withdrawal-removed")
             elif (entry.date, entry.note) != (before.withdrawn.date, before.withdrawn.note):
                 problem(entry.line, f"the withdrawal of {figure_id!r} was published on {before.date.iso} and cannot be "
-                                    "edited; put back its date and note as they were")
+                                    "edited; put back its date and note as they were", entry.path or path, "withdrawal-edited")
             continue
         if entry is None:
             problem(before.line, f"figure {figure_id!r} was published (version {before.number}, {before.date.iso}) and is no "
                                  "longer in the catalogue; put it back, or list it under withdrawn: with the date and a note "
-                                 "saying why", record)
+                                 "saying why", record, "figure-removed")
             continue
         new.append(Version(figure_id, before.number + 1, date, withdrawn=entry))
     for entry in catalogue.withdrawn:
         if entry.id not in latest:
-            problem(entry.line, f"figure {entry.id!r} was never published, so it cannot be withdrawn; remove this entry")
+            problem(entry.line, f"figure {entry.id!r} was never published, so it cannot be withdrawn; remove this entry", entry.path or path, "withdrawn-unpublished")
     return ([] if problems else new), problems
 
 
@@ -357,19 +379,19 @@ def _check_change(old: Figure, new: Figure, before: Version, problem) -> None:
     for i, was in enumerate(old.corrections):
         if i >= len(new.corrections):
             problem(new.line_of("corrections"), f"the correction of {was.date.iso} ({published}) was removed; a published "
-                                                "correction stays: put it back, and add a new one below it if needed")
+                                                "correction stays: put it back, and add a new one below it if needed", code="correction-removed")
             return
         now = new.corrections[i]
         if (now.date, now.note) != (was.date, was.note):
             problem(now.line, f"this correction was published in {published} and cannot be edited; put it back as it was "
-                              f"(date: {was.date.iso}, note: {was.note!r}) and add a new correction below it instead")
+                              f"(date: {was.date.iso}, note: {was.note!r}) and add a new correction below it instead", code="correction-edited")
             return
     if len(new.corrections) > len(old.corrections):
         return
     changes = _number_changes(old, new)
     for line, what in changes:
         problem(line, f"{what} of this published figure changed since {published} with no new correction; add an entry "
-                      "under corrections: (date: the day it is published, note: what was wrong and what changed)")
+                      "under corrections: (date: the day it is published, note: what was wrong and what changed)", code="uncorrected-change")
 
 
 def _number_changes(old: Figure, new: Figure) -> list[tuple[int, str]]:

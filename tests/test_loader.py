@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import re
 import subprocess
 import sys
 import textwrap
@@ -58,7 +59,7 @@ CELSIUS_MESSAGE = (
 )
 COUNT_MESSAGE = (
     "unit: 'count' is a pure number without a dimension, and the dashboard draws such values as shares of a whole (5 count would read "
-    "as 500%); for a number of things use a counted unit such as item, vehicle, person or event (add others to figures/units.txt), "
+    "as 500%); for a number of things use a counted unit such as item, vehicle, person or event (declare others under units: in the catalogue), "
     "for a share use percent"
 )
 CORRECTIONS_AT = "    claims:\n"
@@ -129,7 +130,7 @@ BAD_FIGURE_CASES = [
     ("unit-python-call", "unit: vehicle", "unit: __import__('os')", "__import__", "is not a plain unit"),
     ("unit-10000-chars", "unit: vehicle", "unit: " + "m" * 10_000, "unit: mmm", "is 10,000 characters long"),
     ("unit-41-chars", "unit: vehicle", "unit: " + "m" * 41, "unit: mmm", "the unit is 41 characters long (limit 40)"),
-    ("unknown-unit", "unit: vehicle", "unit: furlong_per_parsec", "furlong_per_parsec", "unknown unit 'furlong_per_parsec'; use a unit pint knows or add it to figures/units.txt"),
+    ("unknown-unit", "unit: vehicle", "unit: furlong_per_parsec", "furlong_per_parsec", "unknown unit 'furlong_per_parsec'; use a unit pint knows, or declare it under units:"),
     # References and choices.
     ("unknown-source", "source: src-a", "source: src-b", "src-b", "'src-b' is not defined (or has errors) under sources:; did you mean 'src-a'?"),
     ("unknown-via", "        confidence_note: because\n", "        confidence_note: because\n        via: [nowhere]\n", "nowhere", "'nowhere' is not defined"),
@@ -222,6 +223,123 @@ def test_bad_figure_is_reported_at_its_line_and_the_others_still_load(catalogue_
     first, last = line_of(text, "- id: target") if "id: target" in text else line, line_of(text, "- id: good-after") - 1
     assert all(first <= p.line <= last for p in catalogue.problems), [str(p) for p in catalogue.problems]
     assert all("; " in p.message for p in catalogue.problems)
+
+
+# The stable code of each case's problem (noncharacter-* and bidi-control-* cases are all bad-text): what tools match on.
+CASE_CODES = {
+    "syntax-colon-in-value": "yaml-syntax",
+    "syntax-unclosed-quote": "yaml-syntax",
+    "syntax-unclosed-bracket": "yaml-syntax",
+    "syntax-text-after-quote": "yaml-syntax",
+    "syntax-misindented-field": "yaml-syntax",
+    "syntax-control-character": "yaml-syntax",
+    "tab-indents-a-field": "yaml-syntax",
+    "tab-indents-a-claim-field": "yaml-syntax",
+    "nested-too-deep-flow": "yaml-syntax",
+    "duplicate-key-in-figure": "duplicate-key",
+    "duplicate-key-in-claim": "duplicate-key",
+    "python-tag": "refused-yaml",
+    "python-tag-on-mapping": "refused-yaml",
+    "local-tag": "refused-yaml",
+    "tag-that-does-not-fit": "refused-yaml",
+    "anchor": "refused-yaml",
+    "alias": "refused-yaml",
+    "typo-qualifer": "unknown-field",
+    "typo-topik": "unknown-field",
+    "merge-key-is-just-unknown": "unknown-field",
+    "correction-unknown-field": "unknown-field",
+    "missing-title": "missing-field",
+    "missing-unit": "missing-field",
+    "missing-claims": "missing-field",
+    "missing-claimant": "missing-field",
+    "missing-quote": "missing-field",
+    "missing-as-of": "missing-field",
+    "missing-confidence-note": "missing-field",
+    "missing-value": "missing-field",
+    "correction-without-note": "missing-field",
+    "empty-claims": "bad-structure",
+    "claim-not-a-mapping": "bad-structure",
+    "corrections-not-a-list": "bad-structure",
+    "empty-claimant": "empty-field",
+    "empty-value": "empty-field",
+    "empty-low": "empty-field",
+    "empty-high": "empty-field",
+    "list-where-text-expected": "bad-text",
+    "NO-read-as-boolean": "bad-text",
+    "number-where-text-expected": "bad-text",
+    "text-too-long": "bad-text",
+    "unit-10000-chars": "bad-text",
+    "rlo-raw-in-claimant": "bad-text",
+    "rli-in-tags": "bad-text",
+    "control-character-in-tags": "bad-text",
+    "control-character-escaped-in-title": "bad-text",
+    "tag-too-long": "bad-text",
+    "blank-tag": "bad-text",
+    "id-not-a-slug": "bad-id",
+    "noncharacter-in-id": "bad-id",
+    "rlo-in-id": "bad-id",
+    "homoglyph-in-id": "bad-id",
+    "space-in-id-is-named": "bad-id",
+    "1e9-is-text": "bad-number",
+    "010-is-octal": "bad-number",
+    "0x10-is-hex": "bad-number",
+    "1:30-is-sexagesimal": "bad-number",
+    "1:30.5-is-sexagesimal": "bad-number",
+    ".nan": "bad-number",
+    ".inf": "bad-number",
+    "-.inf": "bad-number",
+    "words-as-value": "bad-number",
+    "boolean-as-value": "bad-number",
+    "list-as-value": "bad-number",
+    "value-401-digits": "bad-number",
+    "value-negative-401-digits": "bad-number",
+    "value-near-float-limit": "bad-number",
+    "value-just-over-a-quadrillion": "bad-number",
+    "high-over-a-quadrillion": "bad-number",
+    "month-13": "bad-date",
+    "february-30": "bad-date",
+    "february-29-not-leap": "bad-date",
+    "not-a-date": "bad-date",
+    "year-out-of-range": "bad-date",
+    "correction-not-a-day": "bad-date",
+    "unit-with-number-and-symbol": "bad-unit",
+    "unit-that-is-a-subtraction": "bad-unit",
+    "unit-power-tower": "bad-unit",
+    "unit-python-call": "bad-unit",
+    "unit-41-chars": "bad-unit",
+    "unit-offset-and-log": "bad-unit",
+    "unit-celsius": "bad-unit",
+    "unit-decibel": "bad-unit",
+    "unit-count": "bad-unit",
+    "unit-radian": "bad-unit",
+    "unknown-unit": "unknown-unit",
+    "unknown-source": "unknown-source",
+    "unknown-via": "unknown-source",
+    "unknown-story": "unknown-story",
+    "unknown-qualifier": "bad-choice",
+    "qualifier-typo": "bad-choice",
+    "unknown-confidence": "bad-choice",
+    "unknown-reliability": "bad-choice",
+    "range-low-above-high": "bad-range",
+    "range-low-equals-high": "bad-range",
+    "range-with-value": "bad-range",
+    "low-without-range": "bad-range",
+    "corrections-out-of-order": "correction-order",
+}
+
+
+@pytest.mark.parametrize(("case", "old", "new", "needle", "fragment"), BAD_FIGURE_CASES, ids=[c[0] for c in BAD_FIGURE_CASES])
+def test_each_problem_has_its_stable_code_and_the_field_it_concerns(catalogue_text, line_of, case, old, new, needle, fragment):
+    text = catalogue_text(old, new)
+
+    catalogue = load_text(text)
+
+    (problem,) = [p for p in catalogue.problems if fragment in p.message]
+    expected = CASE_CODES.get(case, "bad-text" if re.match(r"noncharacter-|bidi-control-", case) else None)
+    assert problem.code == expected
+    key = re.match(r"\s*-?\s*([a-z_]+):", text.split("\n")[line_of(text, needle) - 1])
+    if problem.code.startswith(("bad-", "unknown-", "empty-")) and problem.code not in ("unknown-field", "bad-structure") and key:
+        assert problem.field.split(".")[-1] == key.group(1)
 
 
 def test_the_unbroken_catalogue_loads_all_three_figures(catalogue_text, write):
@@ -460,11 +578,15 @@ def test_file_under_max_bytes_loads(monkeypatch, catalogue_text, write):
     assert load(write(text)).ok
 
 
-def test_missing_file_and_directory_raise_oserror(tmp_path):
+def test_a_missing_file_raises_oserror_and_an_empty_folder_is_one_problem(tmp_path):
     with pytest.raises(FileNotFoundError):
         load(tmp_path / "absent.yaml")
-    with pytest.raises(IsADirectoryError):
-        load(tmp_path)
+    (tmp_path / "notes.txt").write_text("not a catalogue", encoding="utf-8")
+
+    catalogue = load(tmp_path)
+
+    assert [(p.code, p.line) for p in catalogue.problems] == [("empty-folder", 1)]
+    assert "holds no .yaml file" in catalogue.problems[0].message and catalogue.figures == ()
 
 
 def test_many_syntax_errors_give_up_with_a_message(catalogue_text):
@@ -670,3 +792,27 @@ def test_load_never_raises_when_reading_fails_unexpectedly(monkeypatch, catalogu
 
     assert [str(p) for p in catalogue.problems] == [f"{path}:1: the file could not be checked (internal error: Boom); please report it"]
     assert catalogue.figures == ()
+
+
+@pytest.mark.parametrize("key", ["topic", "tags"])
+@pytest.mark.parametrize("char", ["\\x01", "\\x07", "\\x1b", "\\x7f", "\\x0b"])
+def test_topic_and_tags_refuse_the_same_control_characters(catalogue_text, key, char):
+    value = f'"t{char}"' if key == "topic" else f'["t{char}"]'
+    catalogue = load_text(catalogue_text("topic: t", f"{key}: {value}"))
+
+    assert [(p.code, p.field) for p in catalogue.problems] == [("bad-text", key)]
+    assert "control character" in catalogue.problems[0].message
+
+
+def test_a_bad_topic_is_one_problem_not_also_a_missing_topic(catalogue_text):
+    catalogue = load_text(catalogue_text("topic: t", "topic: [a, b]"))
+
+    assert [p.code for p in catalogue.problems] == ["bad-text"]
+
+
+def test_an_unknown_via_names_the_sources_section(catalogue_text):
+    catalogue = load_text(catalogue_text("source: src-a", "source: src-a\n        via: [src-x]"))
+
+    (problem,) = catalogue.problems
+    assert (problem.code, problem.field) == ("unknown-source", "claims.via")
+    assert "under sources:" in problem.message

@@ -394,3 +394,18 @@ def test_a_catalogue_with_a_problem_is_not_published(catalogue_file):
 
     assert done.returncode == 1 and "unit" in done.stderr and "nothing was published" in done.stderr
     assert not versions.record_path(catalogue_file).exists()
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    ("data/figures.yaml", "data/figures.published.jsonl"),
+    ("data/stories", "data/stories.published.jsonl"),
+    ("/", "/catalogue.published.jsonl"),
+])
+def test_the_record_sits_beside_a_file_or_a_folder(given, expected):
+    assert versions.record_path(given) == Path(expected)
+
+
+def test_the_record_of_the_working_folder_is_named_after_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    assert versions.record_path(".") == tmp_path.parent / f"{tmp_path.name}.published.jsonl"
