@@ -13,6 +13,7 @@ naming the figure when its image cannot be drawn.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import sys
 import time
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from figures import exports
+from figures import exports, report, schema
 from figures.loader import load
 from figures.model import Catalogue
 from figures.render import RenderError
@@ -37,8 +38,6 @@ def data_path(path: str | None) -> Path:
 
 def _open(path: str | None) -> Catalogue:
     target = data_path(path)
-    if target.is_dir():
-        raise click.UsageError(f"{target} is a directory; give the path of a .yaml catalogue file")
     if not target.exists():
         raise click.UsageError(f"{target}: no such file; give the path of a catalogue, or set FIGURES_DATA")
     try:
@@ -54,12 +53,22 @@ def main() -> None:
 
 @main.command()
 @click.argument("path", required=False)
-def check(path: str | None) -> None:
-    """Validate PATH (default $FIGURES_DATA or data/figures.yaml).
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="text: PATH:LINE: message; json: one object with every problem (code, field, path, line, message); "
+                   "github: ::error annotations that mark the lines of a pull request.")
+def check(path: str | None, output_format: str) -> None:
+    """Validate PATH: a catalogue file, or a folder of them (default $FIGURES_DATA or data/figures.yaml).
 
     Prints one line per problem as PATH:LINE: what is wrong; how to fix it.
     """
     catalogue = _open(path)
+    if output_format == "json":
+        click.echo(json.dumps(report.as_json(catalogue), indent=2, ensure_ascii=False))
+        sys.exit(1 if catalogue.problems else 0)
+    if output_format == "github":
+        for line in report.github_annotations(catalogue):
+            click.echo(line)
+        sys.exit(1 if catalogue.problems else 0)
     if catalogue.problems:
         for problem in catalogue.problems:
             click.echo(str(problem))
@@ -69,6 +78,17 @@ def check(path: str | None) -> None:
         f"{catalogue.path}: OK: {len(catalogue.figures)} figures, {catalogue.claim_count} claims, "
         f"{len(catalogue.sources)} sources, {len(catalogue.stories)} stories"
     )
+
+
+@main.command("schema")
+@click.option("--format", "output_format", type=click.Choice(["json", "markdown"]), default="json", show_default=True,
+              help="json: the JSON Schema; markdown: the README's field tables, section by section.")
+def schema_command(output_format: str) -> None:
+    """Print the JSON Schema (draft 2020-12) of the catalogue format, for editors (see README, "Tooling for editors")."""
+    if output_format == "markdown":
+        click.echo("\n\n".join(f"### `{section}`\n\n{schema.markdown_table(section)}" for section in schema.SECTIONS))
+        return
+    click.echo(json.dumps(schema.json_schema(), indent=2, ensure_ascii=False))
 
 
 @main.group()
