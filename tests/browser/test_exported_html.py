@@ -22,6 +22,8 @@ pytestmark = pytest.mark.browser
 
 REAL = load(ROOT / "data" / "figures.yaml")
 CHART = "#chart svg:visible"
+LIVE = '#chart[data-live="true"]'
+"""Set once the interactive chart has replaced the drawn one (figures/static/figure.js)."""
 """The chart on screen: the site's pages hold two drawings (wide and for phones) and show one."""
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
 
@@ -74,8 +76,10 @@ def offline(browser) -> Iterator[callable]:
 
 
 def chart_drawn(watched: Offline) -> None:
+    """The chart is drawn and the live chart has taken the drawing's place, so nothing swaps under a measurement."""
     watched.page.wait_for_selector(CHART, state="visible", timeout=20_000)
     watched.page.wait_for_function("document.querySelectorAll('#chart svg text').length > 3", timeout=20_000)
+    watched.page.wait_for_selector(LIVE, state="attached", timeout=20_000)
 
 
 @pytest.mark.parametrize("figure_id", [f.id for f in REAL.figures])
