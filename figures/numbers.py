@@ -1,0 +1,287 @@
+"""Numbers as newsrooms write them, found in running text.
+
+:func:`mentions` finds every figure a text writes, with where it is, how it is
+written and what it is worth: digits with separators (``23,825``), scale words
+and abbreviations (``$7 billion``, ``$7bn``, ``£62billion``), number words
+(``two or three``, ``nine hundred``, ``half a million``), percentages
+(``70 per cent``, ``70%``) and compounds (``30-day war``). Dates and times
+(``25 January``, ``August 2021``, ``10:30``) and digits that are part of a name
+(``M1117``, ``C-130``, ``Su-25``, ``Covid-19``) are not figures and are left out.
+
+Number words are read by text2num (``text_to_num.text2num``), a well-kept
+parser with a strict grammar; the rest are this module's own rules, because
+no library we tried (quantulum3, number-parser, text2num) reads ``$7bn``,
+``£62billion`` or ``half a million`` right (README, "Checking claims against
+their texts").
+
+:func:`qualifier_words` reads the words just before a number: ``more than``,
+``around``, ``almost``, ``as many as``...
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from text_to_num import text2num
+
+SCALES = {
+    "thousand": 1e3, "k": 1e3,
+    "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6,
+    "billion": 1e9, "bn": 1e9, "b": 1e9,
+    "trillion": 1e12, "tn": 1e12, "trn": 1e12,
+}
+"""Scale words and their abbreviations, as in ``$7bn`` or ``48 million``."""
+
+CURRENCY_SIGNS = {"$": "USD", "US$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "Rs": "INR", "₽": "RUB"}
+"""Signs written before an amount and the currency each names (``$`` is taken as US dollars)."""
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+_MONTH = "|".join(MONTHS + ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"))
+
+_UNITS_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+                "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_SCALE_WORDS = ("hundred", "thousand", "million", "billion", "trillion")
+
+
+def _trie(words: tuple[str, ...]) -> str:
+    """One regex alternation of ``words`` shaped as a trie (``s(?:ix(?:teen|ty)?|even...)``): Python's re tries an
+    alternation branch by branch at every position, so sharing prefixes makes the scan several times faster."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"{body}?" if "" in node and len(branches) == 1 and len(branches[0]) == 1 else (
+            f"(?:{'|'.join(branches)})?" if "" in node else body)
+
+    return emit(tree)
+
+
+_WORD = _trie(_UNITS_WORDS + _TENS_WORDS + _SCALE_WORDS)
+_WORD_NUMBER = rf"(?:(?:{_WORD})(?:[- ](?:and )?(?:{_WORD}))*)"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SIGN = r"(?:US\$|\$|£|€|¥|₹|₽|Rs\.? ?)"
+_SCALE = r"(?:trillion|billion|million|thousand|bn|tn|trn|mn|mln|k|m|b)"
+_PERCENT = r"(?:\s?%|\s?per ?cent\b|\s?percent\b)"
+_AMOUNT = rf"(?P<sign@>{_SIGN})?(?P<num@>{_DIGITS})(?:\s?(?P<scale@>{_SCALE})(?![A-Za-z]))?"
+_AMOUNT1, _AMOUNT2 = _AMOUNT.replace("@", "1"), _AMOUNT.replace("@", "2")
+
+_NUMBER = re.compile(
+    rf"(?<![\w.,$£€¥₹₽])(?:{_AMOUNT1}(?:\s?(?:-|–|to|or)\s?{_AMOUNT2})?)(?P<pct>{_PERCENT})?",
+)
+_WORDS = re.compile(
+    rf"(?<![\w-])(?P<sign>{_SIGN})?(?P<half>half an? )?(?P<a>an? )?(?P<w1>{_WORD_NUMBER})(?: (?:or|to) (?P<w2>{_WORD_NUMBER}))?(?![\w])(?P<pct>{_PERCENT})?",
+    re.IGNORECASE,
+)
+_DATES = re.compile(
+    r"\b\d{4}-\d{2}(?:-\d{2})?\b"  # 2023-01-25
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})\b"  # 25 January, 1st of May
+    rf"|\b(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s+\d{{4}})?"  # January 25, Jan 25, 2023
+    rf"|\b(?:{_MONTH})\s+\d{{4}}\b"  # August 2021
+    r"|\b\d{1,2}[:.]\d{2}\s?(?:am|pm|a\.m\.|p\.m\.)?|\b\d{1,2}\s?(?:am|pm|a\.m\.|p\.m\.)(?!\w)"  # 10:30, 9pm
+    r"|\b(?:1[5-9]|20)\d{2}s?\b(?![,.]\d)",  # 2021, the 1990s
+)
+_DATE_REACH = 24
+"""How far around a number a date holding it can reach (``September 25th, 2023`` is 20 characters)."""
+_WORDS_LOWER = re.compile(_WORDS.pattern)
+_DIGIT_RUN = re.compile(r"\d+")
+_WORD_START = re.compile(_WORD)
+_WORD_START_ANY_CASE = re.compile(_WORD, re.IGNORECASE)
+_LEAD, _REACH = 14, 96
+"""How far before a candidate a figure may start (``half an `` and a sign), and how far it may run (a range of amounts)."""
+_MONTH_NAME = re.compile(_trie(MONTHS + ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec")))
+_NAME_AFTER = re.compile(r"[A-Za-z]")
+
+QUALIFIER_PHRASES: dict[str, tuple[str, ...]] = {
+    "just_under": ("just under", "just shy of", "almost", "nearly", "a little under", "slightly under", "close to"),
+    "more_than": ("more than", "over", "above", "exceeding", "in excess of", "upwards of", "north of", "greater than"),
+    "at_least": ("at least", "no fewer than", "no less than", "a minimum of", "a minimum"),
+    "less_than": ("less than", "fewer than", "under", "below", "short of"),
+    "at_most": ("as many as", "as much as", "up to", "at most", "no more than", "a maximum of", "as high as"),
+    "approximately": ("about", "around", "some", "roughly", "approximately", "an estimated", "estimated", "circa", "an approximate",
+                      "approx.", "c."),
+}
+"""The words before a number that say how exact it is, by the qualifier they call for (longest phrases are tried first)."""
+_PHRASE_OF = {p: (q, p) for q, ps in QUALIFIER_PHRASES.items() for p in ps}
+_LONGEST = max(len(p.split()) for p in _PHRASE_OF)
+_SKIPPED = " \t\n“”\"'‘’([$£€¥₹₽"
+"""What may stand between the qualifier's words and the number: spaces, quote marks, brackets, a currency sign."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One figure written in a text: where, how, and what it is worth."""
+
+    start: int
+    end: int
+    written: str
+    """The figure as written, ``$7 billion`` or ``two or three``."""
+    values: tuple[float, ...]
+    """Its value, or its two ends when it is a range (``two or three``, ``2-3``)."""
+    currency: str | None = None
+    """The currency its sign names (``USD`` for ``$``), if it has one."""
+    percent: bool = False
+
+    @property
+    def is_range(self) -> bool:
+        return len(self.values) == 2
+
+
+def mentions(text: str) -> list[Mention]:
+    """Every figure ``text`` writes, in order; dates, times and names with digits are left out.
+
+    Parameters
+    ----------
+    text : str
+        Running text (an article, a quote).
+
+    Returns
+    -------
+    list of Mention
+        One per figure, ``30-day`` and ``$7bn`` included, ``2021`` and ``F-16`` not.
+    """
+    # Both passes find cheap candidates first (a run of digits; a number word, by a trie-shaped pattern) and run the
+    # full pattern only from just before each: Python's re would otherwise try every branch at every character.
+    found: list[Mention] = []
+    months = [m.start() for m in _MONTH_NAME.finditer(text)]
+    done = 0
+    for run in _DIGIT_RUN.finditer(text):
+        if run.start() < done:
+            continue
+        match = _NUMBER.search(text, max(done, run.start() - _LEAD), run.start() + _REACH)
+        if match is None or match.start("num1") != run.start():
+            continue
+        done = match.end()
+        if not (_is_name(text, match) or _in_date(text, run.start(), run.end(), months)):
+            found.append(_digits(match))
+    # Number words are searched in the lower-cased text; where lower-casing changes the length (a few letters such
+    # as İ), positions would shift, so the case-blind pattern reads the text itself.
+    lower = text.lower()
+    same = len(lower) == len(text)
+    haystack, pattern = (lower, _WORDS_LOWER) if same else (text, _WORDS)
+    taken = [(m.start, m.end) for m in found]
+    done = 0
+    for word in (_WORD_START if same else _WORD_START_ANY_CASE).finditer(haystack):
+        if word.start() < done:
+            continue
+        match = pattern.search(haystack, max(done, word.start() - _LEAD), word.start() + _REACH)
+        if match is None or not match.start("w1") <= word.start() < match.end():
+            continue
+        done = match.end()
+        i = bisect.bisect_left(taken, (match.end(), 0))
+        if i and taken[i - 1][1] > match.start():
+            continue  # inside a figure written in digits ("$7 billion")
+        mention = _words(match, text)
+        if mention is not None:
+            found.append(mention)
+    return sorted(found, key=lambda m: m.start)
+
+
+def _in_date(text: str, at: int, end: int, months: list[int]) -> bool:
+    """True when the digits at ``text[at:end]`` are part of a date or a time (``25 January``, ``August 2021``, ``10:30``).
+
+    ``months`` are where month names start in ``text``. Only digits near one, four digits (a year), or digits
+    followed by a clock's ``:`` or an ``am``/``pm`` can be a date: the rest skip the full pattern.
+    """
+    i = bisect.bisect_left(months, at - _DATE_REACH)
+    near_month = i < len(months) and months[i] < end + _DATE_REACH
+    after = text[end:end + 5].lower()
+    if not (near_month or end - at == 4 or after[:1] in ":." or "m" in after):
+        return False
+    lo = max(0, at - _DATE_REACH)
+    for match in _DATES.finditer(text, lo, at + _DATE_REACH):
+        if match.start() <= at < match.end():
+            return True
+    return False
+
+
+def _is_name(text: str, match: re.Match) -> bool:
+    """Digits glued to letters are a name (M1117, Su-25, 5G) or an ordinal (25th); a scale (7bn) is part of the match."""
+    at = match.start("num1")
+    before = text[max(0, at - 2):at]
+    if match.group("sign1") is None and before and (before[-1].isalpha() or (before[-1] == "-" and before[:1].isalpha())):
+        return True
+    return bool(_NAME_AFTER.match(text, match.end()))  # an ordinal (25th) is a rank or a date, never a figure
+
+
+def _amount(match: re.Match, n: int) -> float:
+    number = float(match.group(f"num{n}").replace(",", ""))
+    scale = match.group(f"scale{n}")
+    return number * SCALES[scale.lower()] if scale else number
+
+
+def _currency(sign: str | None) -> str | None:
+    if not sign:
+        return None
+    sign = sign.strip().rstrip(".")
+    return CURRENCY_SIGNS.get(sign)
+
+
+def _digits(match: re.Match) -> Mention:
+    values: tuple[float, ...] = (_amount(match, 1),)
+    if match.group("num2"):
+        second = _amount(match, 2)
+        if match.group("scale2") and not match.group("scale1"):  # "2-3 million": the scale is shared
+            values = (float(match.group("num1").replace(",", "")) * SCALES[match.group("scale2").lower()], second)
+        else:
+            values = (values[0], second)
+    return Mention(match.start(), match.end(), match.group(), values, _currency(match.group("sign1") or match.group("sign2")),
+                   bool(match.group("pct")))
+
+
+def _word_value(words: str) -> float | None:
+    try:
+        return float(text2num(words.lower().replace("-", " ") if words.lower().startswith(_SCALE_WORDS) else words.lower(), "en"))
+    except ValueError:
+        return None
+
+
+def _words(match: re.Match, text: str) -> Mention | None:
+    first = match.group("w1")
+    value = _word_value(first)
+    if value is None:
+        return None
+    lead = first.lower().split()[0]
+    if match.group("half"):
+        if lead not in _SCALE_WORDS:
+            return None
+        value = value / 2
+    elif match.group("a") and lead not in _SCALE_WORDS:
+        return None  # "a one" is not a number a story writes
+    values: tuple[float, ...] = (value,)
+    if match.group("w2"):
+        second = _word_value(match.group("w2"))
+        if second is None:
+            return None
+        values = (value, second)
+    elif value == 1 and not match.group("a") and not match.group("sign") and not match.group("pct"):
+        return None  # a lone "one" is a pronoun far more often than a figure
+    start = match.start("half") if match.group("half") else match.start("a") if match.group("a") else match.start()
+    if match.group("sign"):
+        start = match.start()
+    sign = text[match.start("sign"):match.end("sign")] if match.group("sign") else None  # as written, not lower-cased
+    return Mention(start, match.end(), text[start:match.end()], values, _currency(sign), bool(match.group("pct")))
+
+
+def qualifier_words(text: str, start: int) -> tuple[str, str] | None:
+    """The words just before ``text[start:]`` that say how exact a number is: ``("more_than", "more than")``, or None.
+
+    Quote marks and brackets between the words and the number are skipped:
+    ``only enough for “two or three”`` reads the words before the opening quote.
+    """
+    words = text[max(0, start - 40):start].rstrip(_SKIPPED).lower().split()[-_LONGEST:]
+    for size in range(len(words), 0, -1):
+        found = _PHRASE_OF.get(" ".join(words[-size:]))
+        if found is not None:
+            return found
+    return None
