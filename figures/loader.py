@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from figures import schema, units, versions
+from figures import proof, schema, units, versions
 from figures.model import (
     CREDIBILITY_GRADES,
     RELIABILITY_GRADES,
@@ -29,6 +29,7 @@ from figures.model import (
     Confidence,
     Correction,
     Figure,
+    LeftOut,
     PartialDate,
     Problem,
     Qualifier,
@@ -46,6 +47,9 @@ FIGURE_KEYS = schema.keys("figures")
 CORRECTION_KEYS = schema.keys("corrections")
 WITHDRAWN_KEYS = schema.keys("withdrawn")
 CLAIM_KEYS = schema.keys("claims")
+LEFT_OUT_KEYS = schema.keys("left_out")
+_NOT_RELATIVE = re.compile(r"^(/|\\|[A-Za-z]:|[a-z][a-z0-9+.-]*:)")
+"""An absolute path, a drive or a link: never an archived text's path, which is relative to its catalogue file."""
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?\Z")
 _DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\Z")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -61,13 +65,16 @@ LONG_TEXT = 4000
 MAX_URL = 2048
 
 
-def load(path: str | Path) -> Catalogue:
+def load(path: str | Path, *, prove: bool = True) -> Catalogue:
     """Load and check a catalogue file.
 
     Parameters
     ----------
     path : str or Path
-        The YAML file.
+        The YAML file, or a folder of them.
+    prove : bool
+        Check the claims against their archived texts (:mod:`figures.proof`); False
+        skips it, with the texts still read (the benchmark's baseline).
 
     Returns
     -------
@@ -83,7 +90,7 @@ def load(path: str | Path) -> Catalogue:
     """
     path = Path(path)
     if path.is_dir():
-        return with_record(_load_folder(path), versions.record_path(path))
+        return with_record(_load_folder(path, prove), versions.record_path(path))
     try:
         root, read_problems = read_file(path)
     except YamlReadError as err:
@@ -92,7 +99,7 @@ def load(path: str | Path) -> Catalogue:
         raise
     except Exception as err:  # a last guard: a checker that raises would take every page of the app down
         return _unreadable(str(path), [ReadProblem(1, _internal_error("the file", err), code="internal-error")])
-    return with_record(_build(str(path), [(str(path), root, read_problems)]), versions.record_path(path))
+    return with_record(_build(str(path), [(str(path), root, read_problems)], prove), versions.record_path(path))
 
 
 def catalogue_files(path: str | Path) -> list[Path]:
@@ -103,7 +110,7 @@ def catalogue_files(path: str | Path) -> list[Path]:
     return sorted(p for p in path.glob("*.yaml") if p.is_file())
 
 
-def _load_folder(folder: Path) -> Catalogue:
+def _load_folder(folder: Path, prove: bool = True) -> Catalogue:
     """Every ``*.yaml`` of ``folder`` as one catalogue: sources, stories and units shared, ids unique across files."""
     files = catalogue_files(folder)
     if not files:
@@ -123,7 +130,7 @@ def _load_folder(folder: Path) -> Catalogue:
             problems.append(Problem(str(file), 1, _internal_error("the file", err), "internal-error"))
             continue
         parts.append((str(file), root, read_problems))
-    built = _build(str(folder), parts)
+    built = _build(str(folder), parts, prove)
     return dataclasses.replace(built, problems=tuple(sorted(set(built.problems) | set(problems), key=_problem_order)))
 
 
@@ -156,13 +163,28 @@ def load_text(text: str, path: str = "<text>") -> Catalogue:
     return _build(path, [(path, root, read_problems)])
 
 
-def _build(path: str, parts: list[tuple[str, object, list[ReadProblem]]]) -> Catalogue:
+def _build(path: str, parts: list[tuple[str, object, list[ReadProblem]]], prove: bool = True) -> Catalogue:
     try:
-        return _Builder(path).build(parts)
+        return _Builder(path, prove=prove).build(parts)
     except Exception as err:  # every entry has its own guard; this one covers what lies between them
         first = parts[0][0] if parts else path
         read = [Problem(file, p.line, p.message, p.code) for file, _, problems in parts for p in problems]
         return Catalogue(path=path, problems=(*read, Problem(first, 1, _internal_error("the catalogue", err), "internal-error")))
+
+
+def _proved(catalogue: Catalogue) -> Catalogue:
+    """``catalogue`` with its claims checked against their archived texts (:func:`figures.proof.prove`)."""
+    try:
+        found = proof.prove(catalogue, catalogue.texts)
+    except Exception as err:  # a last guard: a check that raises must not take the catalogue down
+        return dataclasses.replace(catalogue, warnings=(Problem(catalogue.path, 1, _internal_error("the quotes", err), "internal-error",
+                                                                 severity="warning"),))
+    by_id = {figure.id: figure for figure in catalogue.figures}
+    for (figure_id, index), kind in found.checked.items():
+        # The claims were built by this load and nobody holds them yet: setting the field in place costs nothing,
+        # where rebuilding 10,000 frozen figures would cost most of what the proof itself costs.
+        object.__setattr__(by_id[figure_id].claims[index], "checked", kind)
+    return dataclasses.replace(catalogue, warnings=found.warnings)
 
 
 def _internal_error(what: str, err: Exception) -> str:
@@ -185,7 +207,12 @@ class _File:
 @dataclass
 class _Builder:
     catalogue_path: str
+    prove: bool = True
     problems: list[Problem] = field(default_factory=list)
+    texts: dict = field(default_factory=dict)
+    """``("story", id)`` or ``("source", id)`` to the archived text its ``text:`` names."""
+    kept_problems: list[Problem] = field(default_factory=list)
+    """Problems that do not cost their entry its place (an archived text that cannot be read)."""
     path: str = ""
     """The file being checked: every problem is reported in it."""
 
@@ -208,9 +235,10 @@ class _Builder:
         seen: dict[str, tuple[str, int]] = {}
         figures = tuple(f for file in self._each(files) for f in self._figures(file.top, seen))
         withdrawn = tuple(w for file in self._each(files) for w in self._withdrawn(file.top, figures))
-        problems = sorted(set(self.problems), key=_problem_order)
-        return Catalogue(self.catalogue_path, self.sources, self.stories, figures, tuple(problems), withdrawn,
-                         units=self.system.declarations)
+        problems = sorted(set(self.problems) | set(self.kept_problems), key=_problem_order)
+        catalogue = Catalogue(self.catalogue_path, self.sources, self.stories, figures, tuple(problems), withdrawn,
+                              units=self.system.declarations, texts=self.texts)
+        return _proved(catalogue) if self.prove else catalogue
 
     def _each(self, files: list[_File]):
         """Each file in turn, with the builder pointed at it."""
@@ -340,7 +368,10 @@ class _Builder:
             published=f.date("published", required=False),
             url=f.url("url"),
             accessed=f.date("accessed", required=False),
+            text=self._archived(f, ("source", source_id)),
+            left_out=self._left_out(f),
             line=line,
+            path=self.path,
         )
 
     def _story(self, story_id: str, f: _Fields, line: int) -> Story:
@@ -351,8 +382,49 @@ class _Builder:
             published=f.date("published"),
             url=f.url("url"),
             note=f.text("note", required=False, limit=LONG_TEXT),
+            text=self._archived(f, ("story", story_id)),
+            left_out=self._left_out(f),
             line=line,
+            path=self.path,
         )
+
+    def _archived(self, f: _Fields, key: tuple[str, str]) -> str | None:
+        """The ``text:`` of a story or source: a file beside the catalogue, read now so a missing one is reported at its line."""
+        written = f.text("text", required=False)
+        if written is None:
+            return None
+        try:
+            if _NOT_RELATIVE.match(written):
+                raise proof.TextError("is not a path relative to the catalogue file; keep the file in the repository beside "
+                                      "the catalogue and write e.g. texts/story.txt", "bad-path")
+            self.texts[key] = proof.read_archived(Path(self.path).parent / written)
+        except proof.TextError as err:
+            # Reported, but the entry stays: its figures keep loading, their quotes unchecked.
+            self.kept_problems.append(Problem(self.path, f.line("text"), f"text: {_clip(written)!r} {err.message}", err.code, f.field("text")))
+            return None
+        return written
+
+    def _left_out(self, f: _Fields) -> tuple[LeftOut, ...]:
+        """The ``left_out:`` list of a story or source: figures its text writes that no claim holds, each with its reason."""
+        node = f.get("left_out")
+        if node is None:
+            return ()
+        if not isinstance(node, YSeq) or not node:
+            self.problem(f.line("left_out"), 'left_out: must be a list; write each entry as `- number: "2,000"` with its reason:', "bad-structure", f.field("left_out"))
+            return ()
+        out = []
+        for item, line in zip(node, node.item_lines, strict=False):
+            if item is REFUSED:
+                continue
+            if not isinstance(item, YMap):
+                self.problem(line, 'each left_out entry must be a mapping: `- number: "2,000"` and `reason: why no claim holds it`', "bad-structure", f.field("left_out"))
+                continue
+            before = len(self.problems)
+            e = _Fields(self, item, "this left_out entry", LEFT_OUT_KEYS, "left_out")
+            number, reason = e.text("number", what="the figure as the text writes it"), e.text("reason", limit=LONG_TEXT, what="why no claim holds it")
+            if len(self.problems) == before:
+                out.append(LeftOut(number=number, reason=reason, line=e.line("number")))
+        return tuple(out)
 
     # -- figures: a list ----------------------------------------------------------------
     def _figures(self, top: _Fields, seen: dict[str, tuple[str, int]]) -> tuple[Figure, ...]:
@@ -535,7 +607,9 @@ class _Builder:
             confidence=f.enum("confidence", Confidence),
             confidence_note=f.text("confidence_note", limit=LONG_TEXT),
             value=value, low=low, high=high,
-            reliability=reliability, credibility=credibility, line=line, key_lines=tuple(f.node.key_lines.items()),
+            reliability=reliability, credibility=credibility,
+            unquoted_value=f.text("unquoted_value", required=False, limit=LONG_TEXT, what="why the value is not in the quote's words"),
+            line=line, key_lines=tuple(f.node.key_lines.items()),
         )
         return claim if len(self.problems) == before else None
 

@@ -23,6 +23,7 @@ class Qualifier(StrEnum):
     AT_LEAST = "at_least"
     LESS_THAN = "less_than"
     AT_MOST = "at_most"
+    JUST_UNDER = "just_under"
     RANGE = "range"
 
 
@@ -124,6 +125,16 @@ class PartialDate:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """A figure an archived text writes that the catalogue knowingly does not hold, and why."""
+
+    number: str
+    """The figure as the text writes it (``"2,000"``)."""
+    reason: str
+    line: int = field(default=0, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Source:
     """Where a claim was published: a report, an article, a post, a statement."""
 
@@ -134,8 +145,14 @@ class Source:
     published: PartialDate | None = None
     url: str | None = None
     accessed: PartialDate | None = None
+    text: str | None = None
+    """Its archived text, a path relative to the catalogue file that defines it (``texts/report.txt``)."""
+    left_out: tuple[LeftOut, ...] = ()
+    """Figures its text writes that no claim holds, on purpose."""
     line: int = field(default=0, compare=False, repr=False)
     """Where it starts in the file: not part of what it says, so moving it changes nothing."""
+    path: str = field(default="", compare=False, repr=False)
+    """The file it is written in."""
 
 
 @dataclass(frozen=True)
@@ -148,8 +165,14 @@ class Story:
     published: PartialDate
     url: str | None = None
     note: str | None = None
+    text: str | None = None
+    """Its archived text, a path relative to the catalogue file that defines it (``texts/story.txt``)."""
+    left_out: tuple[LeftOut, ...] = ()
+    """Figures its text writes that no claim holds, on purpose."""
     line: int = field(default=0, compare=False, repr=False)
     """Where it starts in the file: not part of what it says, so moving it changes nothing."""
+    path: str = field(default="", compare=False, repr=False)
+    """The file it is written in."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +192,10 @@ class Claim:
     via: tuple[str, ...] = ()
     reliability: str | None = None
     credibility: int | None = None
+    unquoted_value: str | None = None
+    """Why the value is not in the quote's words (the source gives it in a table or an image): skips the number check."""
+    checked: str | None = field(default=None, compare=False)
+    """Whose archived text the quote was found in, word for word: ``"story"`` or ``"source"``; None if unchecked."""
     line: int = field(default=0, compare=False, repr=False)
     """Where it starts in the file: not part of what it says, so moving it changes nothing."""
     key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
@@ -256,6 +283,8 @@ class Problem:
     """A stable name for the kind of problem (``unknown-unit``, ``duplicate-id``): what tools and tests match on."""
     field: str | None = None
     """The field it concerns (``unit``, ``claims.value``), when it concerns one."""
+    severity: str = "error"
+    """``error`` (the entry is refused), or ``warning`` (a check against an archived text; an error with ``--strict``)."""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -275,6 +304,10 @@ class Catalogue:
     """Figure id to its latest published version and that version's date, from the record beside the file."""
     units: tuple[Declaration, ...] = ()
     """The counted things the catalogue declares under ``units:``."""
+    warnings: tuple[Problem, ...] = ()
+    """What the checks against archived texts found (:mod:`figures.proof`): nothing is refused for them."""
+    texts: dict = field(default_factory=dict, compare=False, repr=False)
+    """``("story", id)`` or ``("source", id)`` to its archived text (:class:`figures.proof.ArchivedText`)."""
 
     @property
     def ok(self) -> bool:

@@ -23,7 +23,7 @@ from figures.model import CREDIBILITY_GRADES, RELIABILITY_GRADES, SOURCE_KINDS, 
 
 SCHEMA_ID = "https://figures.invalid/catalogue.schema.json"
 """The schema's ``$id``: a name, never fetched (``.invalid`` is reserved); editors find the file by its path."""
-SECTIONS = ("catalogue", "units", "sources", "stories", "figures", "corrections", "withdrawn", "claims")
+SECTIONS = ("catalogue", "units", "sources", "stories", "figures", "corrections", "withdrawn", "claims", "left_out")
 KEY = "(key)"
 """The row of a mapping's key (a source's id), not a field inside the entry."""
 SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$"
@@ -81,7 +81,7 @@ def json_schema() -> dict:
 
 def _def_name(section: str) -> str:
     return {"units": "unit", "sources": "source", "stories": "story", "figures": "figure", "corrections": "correction",
-            "withdrawn": "withdrawal", "claims": "claim"}[section]
+            "withdrawn": "withdrawal", "claims": "claim", "left_out": "left_out_figure"}[section]
 
 
 def _object(section: str) -> dict:
@@ -128,6 +128,8 @@ def _type(kind: str) -> dict:
         "claims": {"type": "array", "minItems": 1, "items": _ref("claims")},
         "corrections": {"type": "array", "minItems": 1, "items": _ref("corrections")},
         "withdrawn": {"type": "array", "minItems": 1, "items": _ref("withdrawn")},
+        "left_out": {"type": "array", "minItems": 1, "items": _ref("left_out")},
+        "path": {"type": "string", "minLength": 1, "maxLength": 300, "not": {"pattern": r"^(/|[A-Za-z]:|[a-z][a-z0-9+.-]*://)"}},
         "figures": {"type": "array", "items": _ref("figures")},
         "sources": _keyed("sources", SLUG),
         "stories": _keyed("stories", SLUG),

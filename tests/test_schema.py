@@ -14,14 +14,14 @@ import pytest
 import yaml
 
 from figures import loader, schema
-from figures.model import Claim, Correction, Figure, Source, Story, Withdrawal
+from figures.model import Claim, Correction, Figure, LeftOut, Source, Story, Withdrawal
 from tests.conftest import REPO
 
 README = REPO / "README.md"
 COMMITTED = REPO / "figures" / "catalogue.schema.json"
 SEED = REPO / "data" / "figures.yaml"
 HOSTILE = REPO / "tests" / "hostile.yaml"
-INTERNAL = {"id", "line", "key_lines", "path", "declared_unit"}
+INTERNAL = {"id", "line", "key_lines", "path", "declared_unit", "checked"}
 
 
 class _AsWritten(yaml.SafeLoader):
@@ -105,14 +105,16 @@ def test_the_schema_flags_a_misspelt_key_or_a_wrong_value(validator, path, messa
 def test_the_loader_takes_its_keys_from_the_schema():
     for section, keys in [("catalogue", loader.TOP_KEYS), ("units", loader.UNIT_KEYS), ("sources", loader.SOURCE_KEYS),
                           ("stories", loader.STORY_KEYS), ("figures", loader.FIGURE_KEYS), ("claims", loader.CLAIM_KEYS),
-                          ("corrections", loader.CORRECTION_KEYS), ("withdrawn", loader.WITHDRAWN_KEYS)]:
+                          ("corrections", loader.CORRECTION_KEYS), ("withdrawn", loader.WITHDRAWN_KEYS),
+                          ("left_out", loader.LEFT_OUT_KEYS)]:
         assert keys == schema.keys(section)
     assert schema.keys("units") == ("is", "dimension", "plural")
 
 
 @pytest.mark.parametrize(
     ("section", "model"),
-    [("sources", Source), ("stories", Story), ("figures", Figure), ("claims", Claim), ("corrections", Correction), ("withdrawn", Withdrawal)],
+    [("sources", Source), ("stories", Story), ("figures", Figure), ("claims", Claim), ("corrections", Correction), ("withdrawn", Withdrawal),
+     ("left_out", LeftOut)],
 )
 def test_every_model_field_is_in_the_schema_with_a_good_and_a_bad_example(section, model):
     fields = {f.name for f in dataclasses.fields(model)} - INTERNAL

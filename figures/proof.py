@@ -1,0 +1,393 @@
+"""Every claim proved against the archived text it quotes.
+
+A story or a source may name its archived text (``text: texts/story.txt``, the
+words as published). :func:`prove` then checks, for every claim:
+
+* the quote is in the text of its source or of its figure's story, word for
+  word (only line breaks and runs of spaces may differ);
+* the value (or low and high) is written in the quote, in the figure's unit
+  and currency (:mod:`figures.numbers` reads the ways newsrooms write numbers);
+* the qualifier agrees with the words next to the number (``more than`` is
+  ``more_than``, ``almost`` is ``just_under``); words that are silent allow
+  ``exact`` and ``approximately``;
+
+and, for every text, that each figure it writes is held by a claim or listed
+under ``left_out:`` with a reason. What it finds are warnings: ``figures
+check`` reports them, ``--strict`` makes them errors.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import functools
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from figures import numbers
+from figures.model import Catalogue, Claim, Figure, LeftOut, Problem, Qualifier
+
+_CONTEXT = 30
+_JOINED = re.compile(r"\s*[a-z]*\s*(?:to|or|and|-|–)\s*\Z")
+"""What may stand between the two ends of a range written apart: a unit word and to, or, and, or a dash."""
+"""Characters of the text shown on each side of a quote's first difference."""
+
+
+@dataclass(frozen=True)
+class ArchivedText:
+    """The words of a story or a source as published, read from the file its ``text:`` names."""
+
+    path: str
+    """The file, as messages name it."""
+    content: str
+
+    @functools.cached_property
+    def flat(self) -> str:
+        """The text with every run of spaces and line breaks made one space."""
+        return self._flattened[0]
+
+    @functools.cached_property
+    def _flattened(self) -> tuple[str, list[int], list[int]]:
+        return _flatten(self.content)
+
+    @functools.cached_property
+    def mentions(self) -> list[numbers.Mention]:
+        """Every figure the text writes (:func:`figures.numbers.mentions`), at its place in :attr:`flat`."""
+        return numbers.mentions(self.flat)
+
+    @functools.cached_property
+    def _mention_starts(self) -> list[int]:
+        return [m.start for m in self.mentions]
+
+    def mentions_in(self, start: int, end: int) -> list[numbers.Mention]:
+        """The figures written inside ``flat[start:end]``, placed from ``start``: a quote's figures, read once with the text."""
+        lo = bisect.bisect_left(self._mention_starts, start)
+        hi = bisect.bisect_left(self._mention_starts, end)
+        return [numbers.Mention(m.start - start, m.end - start, m.written, m.values, m.currency, m.percent)
+                for m in self.mentions[lo:hi] if m.end <= end]
+
+    def line_at(self, flat_index: int) -> int:
+        """The line of the file holding the character at ``flat_index`` of :attr:`flat`."""
+        return self.content.count("\n", 0, self.original_index(flat_index)) + 1
+
+    def original_index(self, flat_index: int) -> int:
+        """Where the character at ``flat_index`` of :attr:`flat` is in :attr:`content`."""
+        _, breaks, shifts = self._flattened
+        i = bisect.bisect_right(breaks, flat_index) - 1
+        return flat_index + (shifts[i] if i >= 0 else 0)
+
+
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+"""The longest archived text read: far more than any article, so a wrong file is refused before it is read whole."""
+
+
+class TextError(Exception):
+    """An archived text that cannot be read: what is wrong (completing "text: 'x' ...") and a stable code."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+def read_archived(path: Path) -> ArchivedText:
+    """Read the archived text at ``path``: plain UTF-8, at most :data:`MAX_TEXT_BYTES`.
+
+    Raises
+    ------
+    TextError
+        When the file is missing, not a regular file, too big, binary or not UTF-8.
+    """
+    try:
+        if not path.is_file():
+            raise TextError("names no file; save the story's words as published in a plain text file there, or fix the path", "missing-text")
+        with path.open("rb") as file:
+            data = file.read(MAX_TEXT_BYTES + 1)
+    except OSError as err:
+        raise TextError(f"cannot be read ({err.strerror or err}); check the file's permissions", "missing-text") from None
+    if len(data) > MAX_TEXT_BYTES:
+        raise TextError(f"is longer than {MAX_TEXT_BYTES // (1024 * 1024)} MB; an archived text is the words of one story or source", "bad-text-file")
+    if b"\x00" in data:
+        raise TextError("is a binary file; save the words as plain UTF-8 text", "bad-text-file")
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise TextError(f"is not UTF-8 (byte 0x{data[err.start]:02x} at its line {line}); save it as UTF-8", "bad-text-file") from None
+    return ArchivedText(str(path), content.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+_IRREGULAR_SPACE = re.compile(r"\s{2,}|[^\S ]")
+"""White space that flattening changes: a run of two or more, or one that is not a plain space."""
+
+
+def _flatten(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` with each run of white space one space, and how to find its characters in ``text`` again.
+
+    Returns the flat text, and two lists: from ``breaks[i]`` on, a flat index plus
+    ``shifts[i]`` is the index in ``text``. Only runs that flattening changes make
+    a break, so a text of single spaces costs nothing but the one substitution.
+    """
+    lead = len(text) - len(text.lstrip())
+    breaks, shifts, shift = ([0], [lead], lead) if lead else ([], [], 0)
+    for match in _IRREGULAR_SPACE.finditer(text, lead):
+        after = match.start() - shift + 1  # the flat index just after this run's one space
+        shift = match.end() - after
+        breaks.append(after)
+        shifts.append(shift)
+    return " ".join(text.split()), breaks, shifts  # split() splits on the characters \s matches
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What :func:`prove` found: the warnings, and for each checked claim the text its quote was found in."""
+
+    warnings: tuple[Problem, ...]
+    checked: dict[tuple[str, int], str]
+    """``(figure id, claim index)`` to ``"story"`` or ``"source"``: whose archived text holds the quote."""
+
+
+def prove(catalogue: Catalogue, texts: dict[tuple[str, str], ArchivedText]) -> Proof:
+    """Check every claim of ``catalogue`` against the archived texts, and every text's figures against the claims.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+        The checked catalogue.
+    texts : dict
+        ``("story", id)`` or ``("source", id)`` to its archived text.
+
+    Returns
+    -------
+    Proof
+        Warnings (code ``quote-not-in-text``, ``value-not-in-quote``, ``qualifier-contradicts-quote``,
+        ``figure-not-captured``, ``left-out-not-in-text``, ``no-text``) and the claims whose quotes were found.
+    """
+    warnings: list[Problem] = []
+    checked: dict[tuple[str, int], str] = {}
+    held: dict[tuple[str, str], set[float]] = {key: set() for key in texts}
+    unchecked: dict[str, int] = {}
+    for figure in catalogue.figures:
+        path = figure.path or catalogue.path
+        for index, claim in enumerate(figure.claims):
+            story_text, source_text = texts.get(("story", figure.story)), texts.get(("source", claim.source))
+            numbers_held = _held(figure, claim)
+            for key, text in ((("story", figure.story), story_text), (("source", claim.source), source_text)):
+                if text is not None:
+                    held[key] |= numbers_held
+            candidates = [(kind, t) for kind, t in (("source", source_text), ("story", story_text)) if t is not None]
+            if not candidates:
+                unchecked[figure.story] = unchecked.get(figure.story, 0) + 1
+            quote, found = claim.quote, None
+            if candidates:
+                flat = _flat_quote(claim.quote)
+                for kind, text in candidates:
+                    at = text.flat.find(flat)
+                    if at >= 0:
+                        checked[(figure.id, index)] = kind
+                        quote, found = flat, text.mentions_in(at, at + len(flat))
+                        break
+                else:
+                    warnings.append(_quote_problem(path, claim, candidates))
+            if claim.unquoted_value is None:
+                warnings.extend(_number_problems(path, figure, claim, quote, numbers.mentions(quote) if found is None else found))
+    for story_id, count in unchecked.items():
+        story = catalogue.stories.get(story_id)
+        if story is not None:
+            warnings.append(Problem(story.path or catalogue.path, story.line, f"story {story_id!r} names no archived text, so {count} "
+                                    f"quote{'s' if count > 1 else ''} of its figures {'are' if count > 1 else 'is'} checked against nothing; "
+                                    "save its words as published beside the catalogue and give the story text: texts/<story>.txt",
+                                    "no-text", "stories.text", "warning"))
+    for key, text in texts.items():
+        record = catalogue.stories.get(key[1]) if key[0] == "story" else catalogue.sources.get(key[1])
+        warnings.extend(_coverage(catalogue.path, key, text, held[key], getattr(record, "left_out", ()), getattr(record, "path", "")))
+    return Proof(tuple(warnings), checked)
+
+
+def _flat_quote(quote: str) -> str:
+    """``quote`` with each run of white space one space (``str.split`` splits on the same characters as ``\\s``)."""
+    return " ".join(quote.split())
+
+
+def _quote_problem(path: str, claim: Claim, candidates: list[tuple[str, ArchivedText]]) -> Problem:
+    """The quote is in none of the texts: show the closest passage and its first difference."""
+    quote = _flat_quote(claim.quote)
+    best: tuple[int, str, ArchivedText, int] | None = None
+    for kind, text in candidates:
+        flat = text.flat
+        matcher = difflib.SequenceMatcher(None, flat, quote, autojunk=False)
+        a, b, size = matcher.find_longest_match(0, len(flat), 0, len(quote))
+        start = max(0, a - b)
+        passage = flat[start:start + len(quote)]
+        same = sum(1 for x, y in zip(passage, quote, strict=False) if x == y)
+        if best is None or same > best[0]:
+            best = (same, kind, text, start)
+    _, kind, text, start = best
+    flat = text.flat
+    passage = flat[start:start + len(quote)]
+    diff = next((i for i, (x, y) in enumerate(zip(passage, quote, strict=False)) if x != y), min(len(passage), len(quote)))
+    lo = max(0, diff - _CONTEXT)
+    names = " or ".join(f"the {k}'s text ({t.path})" for k, t in candidates)
+    return Problem(
+        path, claim.line_of("quote"),
+        f"the quote is not word for word in {names}; the closest passage, at {text.path}:{text.line_at(start + diff)}, "
+        f"differs at character {diff + 1} of the quote: the text has «…{_marked(flat, start + lo, start + diff)}…» "
+        f"where the quote has «…{_marked(quote, lo, diff)}…»; copy the words exactly (curly quotes, apostrophes, dashes and case too)",
+        "quote-not-in-text", "claims.quote", "warning")
+
+
+def _marked(text: str, lo: int, at: int) -> str:
+    """``text`` around ``at`` with the character there marked ``⟦x⟧``."""
+    char = text[at] if at < len(text) else "(end)"
+    return f"{text[lo:at]}⟦{char}⟧{text[at + 1:at + 1 + _CONTEXT]}"
+
+
+def _held(figure: Figure, claim: Claim) -> set[float]:
+    """The numbers a claim holds, as written in its unit and in the canonical one."""
+    out = set()
+    factor = figure.unit_info.factor
+    for number in (claim.value, claim.low, claim.high):
+        if number is not None:
+            out |= {_key(number), _key(number * factor)}
+    return out
+
+
+def _key(number: float) -> float:
+    """A number rounded to 9 significant digits, so 1.1e9 read from ``$1.1bn`` equals 1100000000 written out."""
+    number = float(number)
+    if number.is_integer():
+        return number
+    return round(number, 8 - int(math.floor(math.log10(abs(number)))))
+
+
+def _fits_unit(mention: numbers.Mention, figure: Figure) -> bool:
+    """A mention can be the figure's number only in its unit: a ``£`` amount is no dollar figure, a percentage no count."""
+    info = figure.unit_info
+    if mention.currency and info.is_currency and mention.currency != info.dimension[len("[currency_"):-1]:
+        return False
+    if mention.currency and not info.is_currency:
+        return False
+    return not (mention.percent and info.name not in ("percent", "percentage_point"))
+
+
+def _number_problems(path: str, figure: Figure, claim: Claim, quote: str, found: list[numbers.Mention]) -> list[Problem]:
+    """The value missing from the quote, or the qualifier its words contradict; ``found`` are the figures ``quote`` writes."""
+    wanted = (claim.low, claim.high) if claim.qualifier is Qualifier.RANGE else (claim.value,)
+    factor = figure.unit_info.factor
+    matches = [m for m in found if _fits_unit(m, figure) and _same(m.values, wanted, factor)]
+    if claim.qualifier is not Qualifier.RANGE:
+        matches += [m for m in found if m.is_range and _fits_unit(m, figure) and any(_same((v,), wanted, factor) for v in m.values)]
+    elif not matches:  # "102 days to 198 days": the two ends written apart, joined by to, or, and or a dash
+        for first, second in zip(found, found[1:], strict=False):
+            if (_JOINED.match(quote, first.end, second.start) and _fits_unit(first, figure) and _fits_unit(second, figure)
+                    and _same(first.values + second.values, wanted, factor)):
+                matches.append(numbers.Mention(first.start, second.end, quote[first.start:second.end], first.values + second.values,
+                                               first.currency or second.currency, first.percent))
+    if not matches:
+        shown = " to ".join(f"{int(n):,}" if float(n).is_integer() else f"{n:,}" for n in wanted)
+        written = ", ".join(f"“{m.written}”" for m in found) or "none"
+        key = "low" if claim.qualifier is Qualifier.RANGE else "value"
+        return [Problem(path, claim.line_of(key), f"the quote does not write {shown} {figure.unit}: the figures it writes are {written}; "
+                        "give the number the quote gives, or, for a value the source gives in a table or an image, "
+                        "say so in unquoted_value:", "value-not-in-quote", f"claims.{key}", "warning")]
+    verdicts = [_qualifier_verdict(claim, quote, m) for m in matches]
+    if any(v is None for v in verdicts):
+        return []
+    return [Problem(path, claim.line_of("qualifier"), verdicts[0], "qualifier-contradicts-quote", "claims.qualifier", "warning")]
+
+
+def _same(values: tuple[float, ...], wanted: tuple, factor: float) -> bool:
+    if len(values) != len(wanted):
+        return False
+    return all(_key(v) in (_key(w), _key(w * factor)) for v, w in zip(values, wanted, strict=True))
+
+
+def _qualifier_verdict(claim: Claim, quote: str, mention: numbers.Mention) -> str | None:
+    """None when the qualifier agrees with the words next to the number in ``quote``, else what is wrong."""
+    words = numbers.qualifier_words(quote, mention.start)
+    q = claim.qualifier.value
+    if mention.is_range and claim.qualifier is not Qualifier.RANGE:
+        return f"the quote gives a range (“{mention.written}”) but the qualifier is {q}; write low:, high: and qualifier: range"
+    if words is None:
+        if claim.qualifier in (Qualifier.EXACT, Qualifier.APPROXIMATELY, Qualifier.RANGE):
+            return None
+        return f"the quote writes “{mention.written}” with no words that make it {q}; use exact (or approximately)"
+    expected, phrase = words
+    if expected == q:
+        return None
+    return f"the quote says “{phrase} {mention.written}”, which is {expected}, but the qualifier is {q}; write qualifier: {expected}"
+
+
+def _coverage(catalogue_path: str, key: tuple[str, str], text: ArchivedText, held: set[float], left_out: tuple[LeftOut, ...],
+              record_path: str) -> list[Problem]:
+    """Each figure of the text that no claim holds and ``left_out`` does not list, and each listing the text lacks."""
+    out: list[Problem] = []
+    listed = {_flat_quote(entry.number): entry for entry in left_out}
+    used: set[str] = set()
+    for mention in text.mentions:
+        if all(_key(v) in held for v in mention.values):
+            continue
+        written = mention.written
+        if written in listed:
+            used.add(written)
+            continue
+        line = text.line_at(mention.start)
+        out.append(Problem(text.path, line, f"“{written}” in the text of {key[0]} {key[1]!r} is held by no claim; add a claim for it, or list it "
+                           f"under the {key[0]}'s left_out: with a reason (number: \"{written}\", reason: …)", "figure-not-captured", None, "warning"))
+    for written, entry in listed.items():
+        if written not in used:
+            out.append(Problem(record_path or catalogue_path, entry.line, f"left_out lists “{written}”, which the text of {key[0]} {key[1]!r} "
+                               "does not write as a figure (or a claim holds it); write it as the text does, or remove the entry",
+                               "left-out-not-in-text", "left_out.number", "warning"))
+    return out
+
+
+@dataclass(frozen=True)
+class Covered:
+    """One figure of an archived text and what the catalogue does with it: held by figures, left out, or missed."""
+
+    line: int
+    written: str
+    held_by: tuple[str, ...] = ()
+    """The titles of the figures whose claims hold it."""
+    left_out: str | None = None
+    """The reason it is left out, if it is."""
+
+
+def coverage(catalogue: Catalogue, key: tuple[str, str]) -> list[Covered]:
+    """Every figure the archived text of ``key`` (``("story", id)``) writes, each with the figures holding it or its reason.
+
+    Empty when the story or source names no readable text.
+    """
+    text = catalogue.texts.get(key)
+    if text is None:
+        return []
+    record = catalogue.stories.get(key[1]) if key[0] == "story" else catalogue.sources.get(key[1])
+    listed = {_flat_quote(e.number): e.reason for e in getattr(record, "left_out", ())}
+    holders: dict[float, list[str]] = {}
+    spans: list[tuple[int, int, str, set[float]]] = []
+    flat = text.flat
+    for figure in catalogue.figures:
+        for claim in figure.claims:
+            if (key[0] == "story" and figure.story == key[1]) or (key[0] == "source" and claim.source == key[1]):
+                held = _held(figure, claim)
+                for number in held:
+                    holders.setdefault(number, [])
+                    if figure.title not in holders[number]:
+                        holders[number].append(figure.title)
+                at = flat.find(_flat_quote(claim.quote))
+                if at >= 0:
+                    spans.append((at, at + len(_flat_quote(claim.quote)), figure.title, held))
+    out = []
+    for mention in text.mentions:
+        keys = [_key(v) for v in mention.values]
+        at = mention.start
+        # The claims quoting this very sentence first; else any claim of the text holding the same number.
+        titles = [t for lo, hi, t, held in spans if lo <= at < hi and all(k in held for k in keys)]
+        if not titles and all(k in holders for k in keys):
+            titles = [t for k in keys for t in holders[k]]
+        written = _flat_quote(mention.written)
+        out.append(Covered(text.line_at(mention.start), written, tuple(dict.fromkeys(titles)),
+                           None if titles else listed.get(written)))
+    return out
