@@ -54,29 +54,39 @@ def main() -> None:
 @main.command()
 @click.argument("path", required=False)
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
-              help="text: PATH:LINE: message; json: one object with every problem (code, field, path, line, message); "
-                   "github: ::error annotations that mark the lines of a pull request.")
-def check(path: str | None, output_format: str) -> None:
+              help="text: PATH:LINE: message; json: one object with every problem (code, field, severity, path, line, message); "
+                   "github: ::error and ::warning annotations that mark the lines of a pull request.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too: quotes, numbers and qualifiers against the archived texts, "
+                                             "and figures of a text that no claim holds.")
+def check(path: str | None, output_format: str, strict: bool) -> None:
     """Validate PATH: a catalogue file, or a folder of them (default $FIGURES_DATA or data/figures.yaml).
 
-    Prints one line per problem as PATH:LINE: what is wrong; how to fix it.
+    Prints one line per problem as PATH:LINE: what is wrong; how to fix it, then
+    PATH:LINE: warning: ... for each check against an archived text that failed
+    (exit 1 only with --strict).
     """
     catalogue = _open(path)
+    failed = report.failed(catalogue, strict)
     if output_format == "json":
-        click.echo(json.dumps(report.as_json(catalogue), indent=2, ensure_ascii=False))
-        sys.exit(1 if catalogue.problems else 0)
+        click.echo(json.dumps(report.as_json(catalogue, strict), indent=2, ensure_ascii=False))
+        sys.exit(1 if failed else 0)
     if output_format == "github":
-        for line in report.github_annotations(catalogue):
+        for line in report.github_annotations(catalogue, strict):
             click.echo(line)
-        sys.exit(1 if catalogue.problems else 0)
-    if catalogue.problems:
-        for problem in catalogue.problems:
-            click.echo(str(problem))
-        click.echo(f"{len(catalogue.problems)} problem(s); {len(catalogue.figures)} figure(s) are valid", err=True)
+        sys.exit(1 if failed else 0)
+    for line in report.as_text(catalogue):
+        click.echo(line)
+    if failed:
+        counts = f"{len(catalogue.problems)} problem(s)"
+        if catalogue.warnings:
+            counts += f", {len(catalogue.warnings)} warning(s){' (--strict)' if strict else ''}"
+        click.echo(f"{counts}; {len(catalogue.figures)} figure(s) are valid", err=True)
         sys.exit(1)
+    checked = sum(1 for f in catalogue.figures for c in f.claims if c.checked)
+    warned = f", {len(catalogue.warnings)} warning(s)" if catalogue.warnings else ""
     click.echo(
-        f"{catalogue.path}: OK: {len(catalogue.figures)} figures, {catalogue.claim_count} claims, "
-        f"{len(catalogue.sources)} sources, {len(catalogue.stories)} stories"
+        f"{catalogue.path}: OK: {len(catalogue.figures)} figures, {catalogue.claim_count} claims "
+        f"({checked} quotes checked against archived texts), {len(catalogue.sources)} sources, {len(catalogue.stories)} stories{warned}"
     )
 
 

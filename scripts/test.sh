@@ -12,4 +12,5 @@ if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuS
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 python -m ruff check .
+python -m figures check --strict data/figures.yaml  # every quote, number and qualifier against the archived story
 python -m pytest "$@"

@@ -95,7 +95,7 @@ def test_the_command_line_checks_and_exports_a_folder(folder):
 
     assert check.returncode == 0 and "OK: 3 figures" in check.stdout, check.stderr
     assert broken.returncode == 1
-    (problem,) = json.loads(broken.stdout)["problems"]
+    (problem,) = [p for p in json.loads(broken.stdout)["problems"] if p["severity"] == "error"]
     assert problem["path"] == str(folder / "b-second.yaml") and problem["code"] == "unknown-unit" and problem["field"] == "unit"
     assert "did you mean 'truck'?" in problem["message"]
 
