@@ -714,7 +714,8 @@ def _glyph_layers(rows: list[dict], x, y: alt.Y, offset: float) -> list[alt.Char
     exact: a bar from zero. about: a pale dashed bar and a point. more than / at
     least: a bar, an open (more than) or filled (at least) point, and a dashed
     arrow running on to the end of the axis. less than / as many as: a line up to
-    a cap. range: a bar from low to high.
+    a cap. almost (just under): a pale dashed bar stopping at a cap, the value
+    it falls just short of. range: a bar from low to high.
     """
     def subset(*qualifiers: Qualifier) -> list[dict]:
         return [r for r in rows if r["qualifier"] in qualifiers]
@@ -722,10 +723,10 @@ def _glyph_layers(rows: list[dict], x, y: alt.Y, offset: float) -> list[alt.Char
     span = {"x": x("start"), "x2": alt.X2("end"), "y": y, "tooltip": _TOOLTIP}
     layers = [
         _layer(subset(*_SOLID)).mark_bar(size=BAR_SIZE, yOffset=offset).encode(**span),
-        _layer(subset(Qualifier.APPROXIMATELY)).mark_bar(size=BAR_SIZE, yOffset=offset, fillOpacity=0.22, stroke=ACCENT,
+        _layer(subset(Qualifier.APPROXIMATELY, Qualifier.JUST_UNDER)).mark_bar(size=BAR_SIZE, yOffset=offset, fillOpacity=0.22, stroke=ACCENT,
                                                           strokeWidth=1.5, strokeDash=[4, 3]).encode(**span),
         _layer(subset(*_CEILING)).mark_rule(strokeWidth=3, yOffset=offset).encode(**span),
-        _layer(subset(*_CEILING)).mark_tick(thickness=4, size=BAR_SIZE + 10, orient="vertical", opacity=1, yOffset=offset).encode(
+        _layer(subset(*_CEILING, Qualifier.JUST_UNDER)).mark_tick(thickness=4, size=BAR_SIZE + 10, orient="vertical", opacity=1, yOffset=offset).encode(
             x=x("end"), y=y, tooltip=_TOOLTIP),
         _layer(subset(*_OPEN_ENDED)).mark_rule(strokeWidth=2, strokeDash=[5, 4], yOffset=offset).encode(
             x=x("end"), x2=alt.X2(field="open_end"), y=y, tooltip=_TOOLTIP),

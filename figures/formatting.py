@@ -25,17 +25,36 @@ QUALIFIER_WORDS = {
     Qualifier.AT_LEAST: "at least",
     Qualifier.LESS_THAN: "less than",
     Qualifier.AT_MOST: "as many as",
+    Qualifier.JUST_UNDER: "almost",
     Qualifier.RANGE: "",
 }
 """How each qualifier is written before a number."""
 
+CHECKED_WORDS = {
+    "story": "Quote checked against the text of the story as published",
+    "source": "Quote checked against the text of the source as published",
+}
+"""What a reader is told of a claim whose quote was found word for word in an archived text (:mod:`figures.proof`)."""
+
+
+def checked_line(claims) -> str | None:
+    """One line saying the quotes were checked, when every claim's quote was; None otherwise."""
+    kinds = [c.checked for c in claims]
+    if not kinds or None in kinds:
+        return None
+    if len(set(kinds)) == 1:
+        return CHECKED_WORDS[kinds[0]] + ("" if len(kinds) == 1 else " (every quote)")
+    return "Every quote checked against the archived text it comes from, word for word"
+
+
 QUALIFIER_MEANING = {
     Qualifier.EXACT: "The source gives this number without hedging.",
-    Qualifier.APPROXIMATELY: "The source says about, around or almost: the true value is near, on either side.",
+    Qualifier.APPROXIMATELY: "The source says about, around or roughly: the true value is near, on either side.",
     Qualifier.MORE_THAN: "The source says more than: the true value is above this, by an unknown amount.",
     Qualifier.AT_LEAST: "The source says at least: the true value is this or higher.",
     Qualifier.LESS_THAN: "The source says less than: the true value is below this.",
     Qualifier.AT_MOST: "The source says as many as or up to: this is a ceiling, the true value may be lower.",
+    Qualifier.JUST_UNDER: "The source says almost, nearly or just under: the true value is a little below this.",
     Qualifier.RANGE: "The source gives two ends (\"two or three\"): the true value is somewhere between.",
 }
 

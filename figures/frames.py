@@ -33,7 +33,7 @@ COLUMN_DESCRIPTIONS = {
     "value": "The number claimed, in `unit`; empty for a range.",
     "low": "Lower end of a range, in `unit`.",
     "high": "Upper end of a range, in `unit`.",
-    "qualifier": "How exact the value is: exact, approximately, more_than, at_least, less_than, at_most or range.",
+    "qualifier": "How exact the value is: exact, approximately, just_under, more_than, at_least, less_than, at_most or range.",
     "unit": "The unit as written in the catalogue.",
     "value_canonical": "`value` converted to `unit_canonical`.",
     "low_canonical": "`low` converted to `unit_canonical`.",

@@ -217,7 +217,7 @@ def test_every_chart_uses_only_inline_data(figure_id):
     ("combat-vehicles-left", "about 900 vehicles"),
     ("russia-cruise-missile-mass-strikes", "2 to 3 strikes"),
     ("humvees-left", "23,825 vehicles"),
-    ("russian-guns-firing-days", "about 300 days"),
+    ("russian-guns-firing-days", "almost 300 days"),
 ])
 def test_the_qualifier_is_written_in_the_chart_label_not_flattened(figure_id, label):
     spec = spec_of(charts.figure_chart(CATALOGUE.figure(figure_id), CATALOGUE))
@@ -269,6 +269,17 @@ def test_approximately_draws_a_dashed_pale_band_and_a_point():
     band = [lay for lay in layers(spec, "bar") if "strokeDash" in lay["mark"]]
     assert len(band) == 1 and values(band[0])[0]["end"] == 900
     assert any(field(lay, "x") == "point" for lay in layers(spec, "point"))
+
+
+def test_almost_draws_a_pale_dashed_bar_stopping_at_a_cap_with_no_point_past_it():
+    spec = spec_of(charts.figure_chart(CATALOGUE.figure("russian-guns-firing-days"), CATALOGUE))
+    band = [lay for lay in layers(spec, "bar") if "strokeDash" in lay["mark"]]
+    caps = layers(spec, "tick")
+    assert len(band) == 1 and values(band[0])[0]["end"] == 300
+    assert len(caps) == 1 and values(caps[0])[0]["end"] == 300 and values(caps[0])[0]["qualifier"] == "just_under"
+    assert not layers(spec, "point")  # "about" has a point on either side of the value; "almost" stops short of it
+    assert not [lay for lay in spec["layer"] if field(lay, "x2") == "open_end"]
+    assert values(caps[0])[0]["exactness"] == "The source says almost, nearly or just under: the true value is a little below this."
 
 
 def test_range_draws_a_bar_from_low_to_high():
@@ -353,14 +364,14 @@ def test_chart_data_has_one_row_per_claim_in_date_order_with_words_and_numbers()
 
 # -- comparisons ------------------------------------------------------------------------------------
 
-def test_thirty_days_and_about_three_hundred_days_share_one_axis():
+def test_thirty_days_and_almost_three_hundred_days_share_one_axis():
     figures = [CATALOGUE.figure("russia-planned-war-length"), CATALOGUE.figure("russian-guns-firing-days")]
     spec = spec_of(charts.comparison_chart(figures, CATALOGUE))
     rows = {name_of(row): row for lay in spec["layer"] for row in values(lay) if "name" in row}
     assert rows["Length of the war Putin planned for"]["end"] == 30
     assert rows["Days the Russian guns had been firing"]["end"] == 300
-    assert sorted(drawn_labels(spec)) == ["30 days", "about 300 days"]
-    assert "30 days" in spec["description"] and "about 300 days" in spec["description"]
+    assert sorted(drawn_labels(spec)) == ["30 days", "almost 300 days"]
+    assert "30 days" in spec["description"] and "almost 300 days" in spec["description"]
     assert "Admiral Sir Tony Radakin" in foot_text(spec)
 
 

@@ -29,7 +29,7 @@ def real(repo):
         ("night-vision-equipment-left", "as many as 42,000 pieces"),
         ("russia-iskander-stock", "900 → 119 missiles (−87%)"),
         ("russia-planned-war-length", "30 days"),
-        ("russian-guns-firing-days", "about 300 days"),
+        ("russian-guns-firing-days", "almost 300 days"),
         ("russia-cruise-missile-mass-strikes", "2 to 3 strikes"),
     ],
 )
