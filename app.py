@@ -103,6 +103,7 @@ def home(story_id: str | None) -> None:
     for figure in shown:
         ui.figure_card(figure, snapshot, PAGE)
     pager_links(pager, {"story": story_id})
+    ui.text_coverage(catalogue, story_id)
     more_stories(story_id)
     csv_download("Download all figures (CSV)", lambda: snapshot.csv, "figures.csv", "csv-all")
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from figures import formatting
+from figures import formatting, proof
 from figures.model import Catalogue, Confidence, Figure
 from figures.store import Snapshot, display_path
 
@@ -96,6 +96,9 @@ def figure_card(figure: Figure, snapshot: Snapshot, page: st.Page | None, *, quo
         st.caption("\n\n".join(_reason_and_sources(figure, snapshot.catalogue, summary, reason) + _updated(figure, snapshot.catalogue)))
         if quotes:
             st.markdown("\n\n".join(f"> {md_escape(quote)}" for quote in dict.fromkeys(c.quote for c in figure.claims)))
+            checked = formatting.checked_line(figure.claims)
+            if checked:
+                st.caption(f":material/fact_check: {md_escape(checked)}")
         chart_with_data(figure, snapshot)
         if page is not None:
             permalink(page, figure)
@@ -184,6 +187,7 @@ def claims_table(figure: Figure, catalogue: Catalogue) -> None:
             "Link": source.url if source and source.url else None,
             "Via": ", ".join(catalogue.sources[v].name for v in claim.via if v in catalogue.sources),
             "Quote": claim.quote,
+            "Quote checked": "against the " + claim.checked + "'s archived text" if claim.checked else "not checked",
             "Confidence": formatting.CONFIDENCE_LABELS[claim.confidence],
             "Why": claim.confidence_note,
         })
@@ -206,6 +210,21 @@ def problems_notice(catalogue: Catalogue) -> None:
     )
     with st.expander("Problems for editors"):
         st.code("\n".join(f"{display_path(p.path)}:{p.line}: {p.message}" for p in catalogue.problems), language=None, wrap_lines=True)
+
+
+def text_coverage(catalogue: Catalogue, story_id: str) -> None:
+    """For editors: every figure the story's archived text writes, and the figure holding it or why it is left out."""
+    rows = proof.coverage(catalogue, ("story", story_id))
+    if not rows:
+        return
+    missed = sum(1 for r in rows if not r.held_by and r.left_out is None)
+    label = f"For editors: the {len(rows)} figures of the story's text" + (f", {missed} held by no claim" if missed else ", every one accounted for")
+    with st.expander(label, icon=":material/fact_check:"):
+        st.dataframe(pd.DataFrame([{
+            "Line": r.line,
+            "As written": r.written,
+            "In the catalogue": "; ".join(r.held_by) if r.held_by else f"Left out: {r.left_out}" if r.left_out else "Held by no claim",
+        } for r in rows]), hide_index=True, width="stretch")
 
 
 def story_header(catalogue: Catalogue, story_id: str) -> None:

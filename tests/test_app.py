@@ -308,5 +308,45 @@ def test_the_catalogue_view_filters_to_corrected_figures(monkeypatch, corrected_
 
     at.toggle[0].set_value(True).run()
 
-    assert "1 of 10 figures" in texts(at)
+    assert "2 of 10 figures" in texts(at)  # the fixture's corrected Humvees, and the seed's own "almost 300 days"
     assert "Humvees left in Afghanistan" in texts(at) and "Corrected 2 December 2026" in texts(at).replace("\\", "")
+    assert "Days the Russian guns had been firing" in texts(at) and "Corrected 3 December 2026" in texts(at).replace("\\", "")
+
+
+def test_each_card_says_its_quote_was_checked_against_the_archived_story(monkeypatch):
+    at = run_app(monkeypatch, figure="humvees-left")
+
+    assert "Quote checked against the text of the story as published" in texts(at)
+    assert list(at.dataframe[-1].value["Quote checked"]) == ["against the story's archived text"]
+
+
+def test_a_claim_whose_quote_is_not_in_the_text_says_nothing_of_a_check(monkeypatch, tmp_path):
+    data = tmp_path / "figures.yaml"
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "russia-taliban-us-weapons.txt").write_text((ROOT / "data" / "texts" / "russia-taliban-us-weapons.txt").read_text(
+        encoding="utf-8").replace("23,825 Humvees", "23,826 Humvees"), encoding="utf-8")
+    data.write_text(DATA.read_text(encoding="utf-8"), encoding="utf-8")
+
+    at = run_app(monkeypatch, data, figure="humvees-left")
+
+    assert "Quote checked" not in texts(at)
+    assert list(at.dataframe[-1].value["Quote checked"]) == ["not checked"]
+
+
+def test_the_story_page_shows_editors_every_figure_of_its_text_and_what_holds_it(monkeypatch):
+    at = run_app(monkeypatch)
+
+    (expander,) = [e for e in at.expander if "figures of the story's text" in e.label]
+    assert expander.label == "For editors: the 12 figures of the story's text, every one accounted for"
+    table = expander.dataframe[0].value
+    assert list(table["As written"])[:4] == ["$7 billion", "70 per cent", "$48 million", "23,825"]
+    assert table.loc[table["As written"] == "119", "In the catalogue"].tolist() == ["Russia's stock of Iskander missiles"]
+
+
+def test_almost_300_days_is_written_and_explained_as_just_under(monkeypatch):
+    at = run_app(monkeypatch, figure="russian-guns-firing-days")
+
+    assert "## almost 300 days" in texts(at)
+    assert "about 300" not in texts(at)
+    ratings = texts(run_app(monkeypatch, view="ratings"))
+    assert "**just under** (almost): The source says almost, nearly or just under: the true value is a little below this." in ratings.replace("\\", "")
