@@ -259,8 +259,8 @@ def _scale(unit: str, rng: random.Random) -> float:
 def _round(value: float, unit: str, rng: random.Random) -> int | float:
     if unit == "percent" and rng.random() < 0.4:
         return round(value, 1)
-    if unit in ("USD", "GBP"):
-        return int(round(value, -6)) or 1_000_000
+    if unit in ("USD", "GBP"):  # to the precision _words writes it, as a catalogue holds what its quote says
+        return int(round(value, -8)) if value >= 999_500_000 else int(round(value, -6)) or 1_000_000
     return max(1, int(round(value)))
 
 

@@ -68,7 +68,7 @@ Usage (from the repository root)::
     python bench/run.py             # the full run: N = 1,000 / 10,000 / 50,000, 5 repetitions (about 11 minutes, and 4 to 6 more for publish)
     python bench/run.py --repeat 3  # fewer repetitions (first chart keeps its 11 rounds)
     python bench/run.py --quick     # the smoke run: small N, 1 repetition, under a minute
-    python bench/run.py --skip load,build   # leave sections out (load, browser, build, publish, memory)
+    python bench/run.py --skip load,build   # leave sections out (load, browser, build, publish, memory, texts)
     python bench/run.py --skip load,browser,build,memory   # publishing only (--publish-n to change its N)
 
 Each measure prints one line: name, N, floor median, ours median, ratio,
@@ -280,6 +280,49 @@ def bench_load(report: Report, work: Path, sizes: list[int], repeat: int) -> Non
 
         f, o, fs, os_ = median_pair(floor, ours, repeat)
         report.add(Result("load and validate", n, f, o, 1.5))
+
+
+def catalogue_with_texts(work: Path, n: int) -> Path:
+    """The generated catalogue of ``n`` figures with an archived text per story: its figures' quotes, one a paragraph."""
+    import yaml
+
+    path = work / f"figures-{n}-texts.yaml"
+    if path.exists():
+        return path
+    text = catalogue_file(work, n).read_text(encoding="utf-8")
+    data = yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - CSafeLoader is the safe C loader
+    quotes: dict[str, list[str]] = {story: [] for story in data["stories"]}
+    for figure in data["figures"]:
+        for claim in figure["claims"]:
+            if claim["quote"] not in quotes[figure["story"]]:
+                quotes[figure["story"]].append(claim["quote"])
+    (work / "texts").mkdir(exist_ok=True)
+    for story, paragraphs in quotes.items():
+        (work / "texts" / f"{story}.txt").write_text("The story as published.\n" + "\n".join(paragraphs) + "\n", encoding="utf-8")
+        text = text.replace(f"\n  {story}:\n", f"\n  {story}:\n    text: texts/{story}.txt\n", 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def bench_texts(report: Report, work: Path, n: int, repeat: int) -> None:
+    """``figures check`` with every claim proved against its story's archived text, against the same load without the proof."""
+    from figures.loader import load
+
+    path = catalogue_with_texts(work, n)
+    load(ROOT / "data" / "figures.yaml")  # warm: the pint registry and the imports
+    found = load(path)
+    if found.problems or len(found.figures) != n:
+        raise RuntimeError(f"the catalogue with texts does not load cleanly: {found.problems[:3]}")
+    checked = sum(1 for f in found.figures for c in f.claims if c.checked)
+
+    def timed(prove: bool) -> float:
+        started = time.perf_counter()
+        load(path, prove=prove)
+        return time.perf_counter() - started
+
+    f, o, _, _ = median_pair(lambda: timed(False), lambda: timed(True), repeat)
+    report.add(Result("check with archived texts vs without the proof", n, f, o, 1.2,
+                      note=f"{checked:,} of {found.claim_count:,} quotes found in {len(found.texts):,} texts; {len(found.warnings):,} warnings"))
 
 
 # -- servers ------------------------------------------------------------------------------------------
@@ -889,15 +932,15 @@ def machine() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=textwrap.dedent("Sections: load, browser, build, publish, memory."))
+                                     epilog=textwrap.dedent("Sections: load, browser, build, publish, memory, texts."))
     parser.add_argument("--repeat", type=int, default=5, help="repetitions per measure; the median is reported (default 5; first chart at least 11 in a full run)")
     parser.add_argument("--quick", action="store_true", help="the smoke run: small N, one repetition")
-    parser.add_argument("--skip", default="", help="comma-separated sections to leave out: load, browser, build, publish, memory")
+    parser.add_argument("--skip", default="", help="comma-separated sections to leave out: load, browser, build, publish, memory, texts")
     parser.add_argument("--publish-n", type=int, help="figures in the publishing rows' catalogue (default 1,000; 20 with --quick)")
     parser.add_argument("--work", help="folder for generated catalogues and temporary files (default: a new temporary folder)")
     args = parser.parse_args(argv)
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
-    unknown = skip - {"load", "browser", "build", "publish", "memory"}
+    unknown = skip - {"load", "browser", "build", "publish", "memory", "texts"}
     if unknown:
         parser.error(f"unknown section(s): {', '.join(sorted(unknown))}")
     if args.quick:
@@ -925,6 +968,8 @@ def main(argv: list[str] | None = None) -> int:
             bench_publish(report, work, publish_n, repeat, quick=args.quick)
         if "memory" not in skip:
             bench_check_memory(report, work, check_n)
+        if "texts" not in skip:
+            bench_texts(report, work, big_n, repeat)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
