@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import importlib.metadata
@@ -267,9 +268,12 @@ def plan(catalogue: Catalogue, published: list[versions.Version]) -> Plan:
             if figure is not None:
                 unpublished.append(figure_id)
             continue
+        current, mini = latest.published
         if figure is None or versions.content(catalogue, figure) != latest.content:
             unpublished.append(figure_id)
-        current, mini = latest.published
+        else:  # what is published is what the catalogue holds: its quotes' checks against the archived texts hold too
+            current = dataclasses.replace(current, claims=tuple(dataclasses.replace(old, checked=new.checked)
+                                                                for old, new in zip(current.claims, figure.claims, strict=True)))
         live.append(Folder(figure_id, current, mini, site.Edition(latest.number, latest.date, False, listed)))
     return Plan(tuple(live + archived), tuple(withdrawn), tuple(unpublished))
 

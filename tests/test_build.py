@@ -98,7 +98,8 @@ def bad_catalogue(catalogue_text, write) -> Path:
 def test_every_figure_gets_its_folder_with_every_file(sites):
     site, _, written = sites
 
-    expected = site_files(f.id for f in REAL.figures) | {f"{f.id}/v1/{name}" for f in REAL.figures for name in FIGURE_FILES}
+    expected = site_files(f.id for f in REAL.figures) | {f"{f.id}/v{n}/{name}" for f in REAL.figures for n in range(1, REAL.published[f.id][0] + 1)
+                                                          for name in FIGURE_FILES}
     assert set(files_of(site)) == expected  # the seed catalogue is published once: every figure has its version 1
     assert sorted(p.relative_to(site).as_posix() for p in written) == sorted(expected)
     assert all(p.stat().st_size > 0 for p in written)

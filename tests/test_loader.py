@@ -670,7 +670,9 @@ def test_loader_reads_the_same_from_file_and_text(repo):
     from_file, from_text = load(path), load_text(path.read_text(encoding="utf-8"), str(path))
 
     assert dataclasses.replace(from_file, published={}) == from_text  # text has no record beside it
-    assert from_file.published == {f.id: (1, PartialDate(2026, 12, 2)) for f in from_file.figures}  # the seed, published once
+    # the seed, published on 2 December 2026 and "almost 300 days" corrected on the 3rd
+    assert from_file.published == {f.id: (1, PartialDate(2026, 12, 2)) for f in from_file.figures} | {
+        "russian-guns-firing-days": (2, PartialDate(2026, 12, 3))}
 
 
 def test_syntax_error_outside_any_entry_refuses_the_file(catalogue_text, line_of):

@@ -293,3 +293,9 @@ def test_a_missing_drawing_leaves_room_and_says_the_values_are_below():
 
     assert size is None and "every value is listed below" in markup
     assert site.fallback_height(None) == site.DEFAULT_CHART_HEIGHT + site.CARD_TEXT_HEIGHT
+
+
+def test_the_live_page_says_under_each_claim_that_its_quote_was_checked_against_the_archived_story(published):
+    page = Page((published / "russia-iskander-stock" / "index.html").read_bytes())
+
+    assert page.text.count("Quote checked against the text of the story as published.") == 2  # one per claim
