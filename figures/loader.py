@@ -177,14 +177,14 @@ def _proved(catalogue: Catalogue) -> Catalogue:
     try:
         found = proof.prove(catalogue, catalogue.texts)
     except Exception as err:  # a last guard: a check that raises must not take the catalogue down
-        return dataclasses.replace(catalogue, warnings=(Problem(catalogue.path, 1, _internal_error("the quotes", err), "internal-error",
-                                                                 severity="warning"),))
+        return dataclasses.replace(catalogue, warnings=catalogue.warnings + (
+            Problem(catalogue.path, 1, _internal_error("the quotes", err), "internal-error", severity="warning"),))
     by_id = {figure.id: figure for figure in catalogue.figures}
     for (figure_id, index), kind in found.checked.items():
         # The claims were built by this load and nobody holds them yet: setting the field in place costs nothing,
         # where rebuilding 10,000 frozen figures would cost most of what the proof itself costs.
         object.__setattr__(by_id[figure_id].claims[index], "checked", kind)
-    return dataclasses.replace(catalogue, warnings=found.warnings)
+    return dataclasses.replace(catalogue, warnings=catalogue.warnings + found.warnings)
 
 
 def _internal_error(what: str, err: Exception) -> str:
@@ -211,8 +211,8 @@ class _Builder:
     problems: list[Problem] = field(default_factory=list)
     texts: dict = field(default_factory=dict)
     """``("story", id)`` or ``("source", id)`` to the archived text its ``text:`` names."""
-    kept_problems: list[Problem] = field(default_factory=list)
-    """Problems that do not cost their entry its place (an archived text that cannot be read)."""
+    text_warnings: list[Problem] = field(default_factory=list)
+    """Archived texts that cannot be read: warnings that do not cost their entry its place."""
     path: str = ""
     """The file being checked: every problem is reported in it."""
 
@@ -235,9 +235,9 @@ class _Builder:
         seen: dict[str, tuple[str, int]] = {}
         figures = tuple(f for file in self._each(files) for f in self._figures(file.top, seen))
         withdrawn = tuple(w for file in self._each(files) for w in self._withdrawn(file.top, figures))
-        problems = sorted(set(self.problems) | set(self.kept_problems), key=_problem_order)
+        problems = sorted(set(self.problems), key=_problem_order)
         catalogue = Catalogue(self.catalogue_path, self.sources, self.stories, figures, tuple(problems), withdrawn,
-                              units=self.system.declarations, texts=self.texts)
+                              units=self.system.declarations, texts=self.texts, warnings=tuple(self.text_warnings))
         return _proved(catalogue) if self.prove else catalogue
 
     def _each(self, files: list[_File]):
@@ -399,8 +399,9 @@ class _Builder:
                                       "the catalogue and write e.g. texts/story.txt", "bad-path")
             self.texts[key] = proof.read_archived(Path(self.path).parent / written)
         except proof.TextError as err:
-            # Reported, but the entry stays: its figures keep loading, their quotes unchecked.
-            self.kept_problems.append(Problem(self.path, f.line("text"), f"text: {_clip(written)!r} {err.message}", err.code, f.field("text")))
+            # A warning, like every check against the texts: the entry stays, its figures keep loading, their quotes unchecked.
+            self.text_warnings.append(Problem(self.path, f.line("text"), f"text: {_clip(written)!r} {err.message}", err.code, f.field("text"),
+                                              "warning"))
             return None
         return written
 

@@ -97,6 +97,12 @@ _WORDS_LOWER = re.compile(_WORDS.pattern)
 _DIGIT_RUN = re.compile(r"\d+")
 _WORD_START = re.compile(_WORD)
 _WORD_START_ANY_CASE = re.compile(_WORD, re.IGNORECASE)
+_SIGNS_BEFORE = ("US$", "Rs. ", "Rs.", "Rs ", "Rs", "$", "£", "€", "¥", "₹", "₽")
+"""Currency signs written just before digits, longest first."""
+_WORD_PREFIXES = tuple(f"{sign}{half}{a}" for sign in ("us$", "$", "£", "€", "")
+                       for half in ("half a ", "half an ", "") for a in ("a ", "an ", "") if not (half and a))
+"""What may stand before a number word (lower-cased): a sign, ``half a``, ``a``, longest first."""
+_WORD_PREFIXES = tuple(sorted((p for p in _WORD_PREFIXES if p), key=len, reverse=True))
 _LEAD, _REACH = 14, 96
 """How far before a candidate a figure may start (``half an `` and a sign), and how far it may run (a range of amounts)."""
 _MONTH_NAME = re.compile(_trie(MONTHS + ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec")))
@@ -158,8 +164,8 @@ def mentions(text: str) -> list[Mention]:
     for run in _DIGIT_RUN.finditer(text):
         if run.start() < done:
             continue
-        match = _NUMBER.search(text, max(done, run.start() - _LEAD), run.start() + _REACH)
-        if match is None or match.start("num1") != run.start():
+        match = _match_at(_NUMBER, text, run.start(), _SIGNS_BEFORE, max(done, run.start() - _LEAD), "num1")
+        if match is None:
             continue
         done = match.end()
         if not (_is_name(text, match) or _in_date(text, run.start(), run.end(), months)):
@@ -174,8 +180,8 @@ def mentions(text: str) -> list[Mention]:
     for word in (_WORD_START if same else _WORD_START_ANY_CASE).finditer(haystack):
         if word.start() < done:
             continue
-        match = pattern.search(haystack, max(done, word.start() - _LEAD), word.start() + _REACH)
-        if match is None or not match.start("w1") <= word.start() < match.end():
+        match = _match_at(pattern, haystack, word.start(), _WORD_PREFIXES, max(done, word.start() - _LEAD), "w1")
+        if match is None:
             continue
         done = match.end()
         i = bisect.bisect_left(taken, (match.end(), 0))
@@ -185,6 +191,21 @@ def mentions(text: str) -> list[Mention]:
         if mention is not None:
             found.append(mention)
     return sorted(found, key=lambda m: m.start)
+
+
+def _match_at(pattern: re.Pattern, text: str, at: int, prefixes: tuple[str, ...], earliest: int, group: str) -> re.Match | None:
+    """``pattern`` matched where its ``group`` starts at ``at``: from the longest of ``prefixes`` written just before, else at ``at``.
+
+    One match attempt or two, where a search would try every position before ``at``.
+    """
+    for prefix in prefixes:
+        start = at - len(prefix)
+        if start >= earliest and text.startswith(prefix, start):
+            match = pattern.match(text, start, at + _REACH)
+            if match is not None and match.start(group) == at:
+                return match
+    match = pattern.match(text, at, at + _REACH)
+    return match if match is not None and match.start(group) == at else None
 
 
 def _in_date(text: str, at: int, end: int, months: list[int]) -> bool:

@@ -258,12 +258,14 @@ def test_dates_and_names_with_digits_in_a_text_are_never_asked_for(story):
         ("    text: https://example.org/story\n", "bad-path", "not a path relative to the catalogue file"),
     ],
 )
-def test_a_text_that_cannot_be_read_is_an_error_at_its_line_and_the_rest_loads(story, new, code, words):
+def test_a_text_that_cannot_be_read_is_a_warning_at_its_line_and_everything_loads(story, new, code, words):
     path, text = story("    text: texts/arms.txt\n", new)
 
     catalogue = load(path)
 
-    (problem,) = catalogue.problems
+    assert catalogue.problems == ()
+    problem, unchecked = catalogue.warnings
+    assert unchecked.code == "no-text"
     assert (problem.code, problem.line, problem.field) == (code, _line(text, new.strip()), "stories.text")
     assert words in problem.message
     assert len(catalogue.figures) == 4
@@ -273,7 +275,7 @@ def test_a_binary_or_non_utf8_text_is_refused(story, tmp_path):
     path, _ = story()
     (tmp_path / "texts" / "arms.txt").write_bytes(b"caf\xe9 900\n")
 
-    (problem,) = load(path).problems
+    problem, _ = load(path).warnings
 
     assert problem.code == "bad-text-file" and "not UTF-8" in problem.message
 
