@@ -137,6 +137,8 @@ class CatalogueStore:
         self._lock = threading.Lock()
         self._current: Snapshot | None = None
         self._last_good: Snapshot | None = None
+        self._texts: tuple[Path, ...] = ()
+        """The archived texts the current catalogue read: an edit to one reloads it too."""
 
     def status(self) -> Status:
         """Return what to serve now, reloading the file if it changed.
@@ -146,7 +148,8 @@ class CatalogueStore:
         """
         with self._lock:
             try:
-                stamp = _stable_stamp(self.path)
+                files = _stable_stamp(self.path)
+                stamp = (*files, _texts_stamp(self._texts))
             except FileNotFoundError:
                 return self._fallback(f"The catalogue file {self.name} is missing", log=f"{self.path} is missing")
             except OSError as err:
@@ -159,9 +162,10 @@ class CatalogueStore:
                 except Exception:  # a bug in the loader must not take every page down
                     LOG.exception("checking %s raised; serving the last good catalogue", self.path)
                     return self._fallback(f"The catalogue file {self.name} could not be checked (an internal error, logged for the operator)")
-                if _stable_stamp_or_none(self.path) != stamp:
+                if _stable_stamp_or_none(self.path) != files:
                     return self._fallback(f"The catalogue file {self.name} changed while it was read")
-                self._current = Snapshot(catalogue, stamp)
+                self._texts = tuple(Path(text.path) for text in catalogue.texts.values())
+                self._current = Snapshot(catalogue, (*files, _texts_stamp(self._texts)))
                 if catalogue.figures or not catalogue.problems:
                     self._last_good = self._current
             current = self._current
@@ -210,6 +214,11 @@ def _stamp(path: Path) -> tuple:
     except OSError:
         return (*stamp, 0, 0)
     return (*stamp, record.st_mtime_ns, record.st_size)
+
+
+def _texts_stamp(paths: tuple[Path, ...]) -> tuple:
+    """Each archived text's (name, mtime, size): a fixed text re-proves the claims quoting it."""
+    return tuple(_file_stamp(p) for p in paths)
 
 
 def _file_stamp(path: Path) -> tuple[str, int, int]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import pytest
 
 from figures.loader import load
+from figures.store import CatalogueStore
 from tests.conftest import REPO
 
 TEXT = """\
@@ -311,3 +313,17 @@ def test_in_a_folder_a_text_is_found_beside_the_file_that_names_it(tmp_path):
     catalogue = load(folder)
 
     assert catalogue.problems == () and catalogue.warnings == ()
+
+
+def test_the_app_reproves_the_claims_when_their_archived_text_is_fixed(story, tmp_path):
+    path, _ = story(text=TEXT.replace("23,825 Humvees", "23,826 Humvees"))
+    store = CatalogueStore(path)
+    before = store.status().snapshot.catalogue
+    text = tmp_path / "texts" / "arms.txt"
+    text.write_text(TEXT, encoding="utf-8")
+    os.utime(text, ns=(5_000_000_000, 5_000_000_000))  # a save long settled, so the store need not wait
+
+    after = store.status().snapshot.catalogue
+
+    assert "quote-not-in-text" in [w.code for w in before.warnings]
+    assert after is not before and after.warnings == ()
