@@ -79,6 +79,9 @@ _AMOUNT1, _AMOUNT2 = _AMOUNT.replace("@", "1"), _AMOUNT.replace("@", "2")
 _NUMBER = re.compile(
     rf"(?<![\w.,$£€¥₹₽])(?:{_AMOUNT1}(?:\s?(?:-|–|to|or)\s?{_AMOUNT2})?)(?P<pct>{_PERCENT})?",
 )
+_NUMBER_SCAN = re.compile(r"(?=[\dUR$£€¥₹₽])" + _NUMBER.pattern)
+""":data:`_NUMBER` behind a lookahead of the characters a figure in digits can start with: the scan tests one character
+class at each position and tries the pattern's branches only there."""
 _WORDS = re.compile(
     rf"(?<![\w-])(?P<sign>{_SIGN})?(?P<half>half an? )?(?P<a>an? )?(?P<w1>{_WORD_NUMBER})(?: (?:or|to) (?P<w2>{_WORD_NUMBER}))?(?![\w])(?P<pct>{_PERCENT})?",
     re.IGNORECASE,
@@ -103,6 +106,14 @@ _WORD_PREFIXES = tuple(f"{sign}{half}{a}" for sign in ("us$", "$", "£", "€", 
                        for half in ("half a ", "half an ", "") for a in ("a ", "an ", "") if not (half and a))
 """What may stand before a number word (lower-cased): a sign, ``half a``, ``a``, longest first."""
 _WORD_PREFIXES = tuple(sorted((p for p in _WORD_PREFIXES if p), key=len, reverse=True))
+
+
+def _by_ending(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """``prefixes`` by their last character, longest first: a candidate tries only those ending in the character before it."""
+    return {end: tuple(p for p in prefixes if p[-1] == end) for end in {p[-1] for p in prefixes}}
+
+
+_SIGNS_ENDING, _WORD_ENDING = _by_ending(_SIGNS_BEFORE), _by_ending(_WORD_PREFIXES)
 _LEAD, _REACH = 14, 96
 """How far before a candidate a figure may start (``half an `` and a sign), and how far it may run (a range of amounts)."""
 _MONTH_NAME = re.compile(_trie(MONTHS + ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec")))
@@ -120,6 +131,7 @@ QUALIFIER_PHRASES: dict[str, tuple[str, ...]] = {
 """The words before a number that say how exact it is, by the qualifier they call for (longest phrases are tried first)."""
 _PHRASE_OF = {p: (q, p) for q, ps in QUALIFIER_PHRASES.items() for p in ps}
 _LONGEST = max(len(p.split()) for p in _PHRASE_OF)
+_LAST_WORDS = frozenset(p.split()[-1] for p in _PHRASE_OF)
 _SKIPPED = " \t\n“”\"'‘’([$£€¥₹₽"
 """What may stand between the qualifier's words and the number: spaces, quote marks, brackets, a currency sign."""
 
@@ -160,15 +172,8 @@ def mentions(text: str) -> list[Mention]:
     # full pattern only from just before each: Python's re would otherwise try every branch at every character.
     found: list[Mention] = []
     months = [m.start() for m in _MONTH_NAME.finditer(text)]
-    done = 0
-    for run in _DIGIT_RUN.finditer(text):
-        if run.start() < done:
-            continue
-        match = _match_at(_NUMBER, text, run.start(), _SIGNS_BEFORE, max(done, run.start() - _LEAD), "num1")
-        if match is None:
-            continue
-        done = match.end()
-        if not (_is_name(text, match) or _in_date(text, run.start(), run.end(), months)):
+    for match in _NUMBER_SCAN.finditer(text):
+        if not (_is_name(text, match) or _in_date(text, match.start("num1"), match.end("num1"), months)):
             found.append(_digits(match))
     # Number words are searched in the lower-cased text; where lower-casing changes the length (a few letters such
     # as İ), positions would shift, so the case-blind pattern reads the text itself.
@@ -180,7 +185,7 @@ def mentions(text: str) -> list[Mention]:
     for word in (_WORD_START if same else _WORD_START_ANY_CASE).finditer(haystack):
         if word.start() < done:
             continue
-        match = _match_at(pattern, haystack, word.start(), _WORD_PREFIXES, max(done, word.start() - _LEAD), "w1")
+        match = _match_at(pattern, haystack, word.start(), _WORD_ENDING, max(done, word.start() - _LEAD), "w1")
         if match is None:
             continue
         done = match.end()
@@ -193,12 +198,13 @@ def mentions(text: str) -> list[Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
-def _match_at(pattern: re.Pattern, text: str, at: int, prefixes: tuple[str, ...], earliest: int, group: str) -> re.Match | None:
-    """``pattern`` matched where its ``group`` starts at ``at``: from the longest of ``prefixes`` written just before, else at ``at``.
+def _match_at(pattern: re.Pattern, text: str, at: int, prefixes: dict[str, tuple[str, ...]], earliest: int, group: str) -> re.Match | None:
+    """``pattern`` matched where its ``group`` starts at ``at``: from the longest of ``prefixes`` (by their last character,
+    :func:`_by_ending`) written just before, else at ``at``.
 
     One match attempt or two, where a search would try every position before ``at``.
     """
-    for prefix in prefixes:
+    for prefix in prefixes.get(text[at - 1:at], ()):
         start = at - len(prefix)
         if start >= earliest and text.startswith(prefix, start):
             match = pattern.match(text, start, at + _REACH)
@@ -235,10 +241,9 @@ def _is_name(text: str, match: re.Match) -> bool:
     return bool(_NAME_AFTER.match(text, match.end()))  # an ordinal (25th) is a rank or a date, never a figure
 
 
-def _amount(match: re.Match, n: int) -> float:
-    number = float(match.group(f"num{n}").replace(",", ""))
-    scale = match.group(f"scale{n}")
-    return number * SCALES[scale.lower()] if scale else number
+def _amount(number: str, scale: str | None) -> float:
+    value = float(number.replace(",", ""))
+    return value * SCALES[scale.lower()] if scale else value
 
 
 def _currency(sign: str | None) -> str | None:
@@ -249,15 +254,15 @@ def _currency(sign: str | None) -> str | None:
 
 
 def _digits(match: re.Match) -> Mention:
-    values: tuple[float, ...] = (_amount(match, 1),)
-    if match.group("num2"):
-        second = _amount(match, 2)
-        if match.group("scale2") and not match.group("scale1"):  # "2-3 million": the scale is shared
-            values = (float(match.group("num1").replace(",", "")) * SCALES[match.group("scale2").lower()], second)
+    sign1, num1, scale1, sign2, num2, scale2, pct = match.group("sign1", "num1", "scale1", "sign2", "num2", "scale2", "pct")
+    values: tuple[float, ...] = (_amount(num1, scale1),)
+    if num2:
+        second = _amount(num2, scale2)
+        if scale2 and not scale1:  # "2-3 million": the scale is shared
+            values = (_amount(num1, scale2), second)
         else:
             values = (values[0], second)
-    return Mention(match.start(), match.end(), match.group(), values, _currency(match.group("sign1") or match.group("sign2")),
-                   bool(match.group("pct")))
+    return Mention(match.start(), match.end(), match.group(), values, _currency(sign1 or sign2), bool(pct))
 
 
 def _word_value(words: str) -> float | None:
@@ -294,13 +299,18 @@ def _words(match: re.Match, text: str) -> Mention | None:
     return Mention(start, match.end(), text[start:match.end()], values, _currency(sign), bool(match.group("pct")))
 
 
-def qualifier_words(text: str, start: int) -> tuple[str, str] | None:
-    """The words just before ``text[start:]`` that say how exact a number is: ``("more_than", "more than")``, or None.
+def qualifier_words(text: str, start: int, lo: int = 0) -> tuple[str, str] | None:
+    """The words just before ``text[start:]``, from ``text[lo:]`` on, that say how exact a number is: ``("more_than", "more than")``, or None.
 
     Quote marks and brackets between the words and the number are skipped:
-    ``only enough for “two or three”`` reads the words before the opening quote.
+    ``only enough for “two or three”`` reads the words before the opening quote. ``lo`` is where the passage read
+    starts (a quote inside an archived text): words before it are not the quote's.
     """
-    words = text[max(0, start - 40):start].rstrip(_SKIPPED).lower().split()[-_LONGEST:]
+    before = text[max(lo, start - 40):start].rstrip(_SKIPPED)
+    last = before.rsplit(None, 1)
+    if not last or last[-1].lower() not in _LAST_WORDS:
+        return None  # most numbers follow no such words: one set lookup instead of a join per phrase length
+    words = before.lower().split()[-_LONGEST:]
     for size in range(len(words), 0, -1):
         found = _PHRASE_OF.get(" ".join(words[-size:]))
         if found is not None:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from figures import numbers
 from figures.model import Catalogue, Claim, Figure, LeftOut, Problem, Qualifier
+from figures.units import UnitInfo
 
 _CONTEXT = 30
 _JOINED = re.compile(r"\s*[a-z]*\s*(?:to|or|and|-|–)\s*\Z")
@@ -62,11 +63,10 @@ class ArchivedText:
         return [m.start for m in self.mentions]
 
     def mentions_in(self, start: int, end: int) -> list[numbers.Mention]:
-        """The figures written inside ``flat[start:end]``, placed from ``start``: a quote's figures, read once with the text."""
+        """The figures written inside ``flat[start:end]``, where they are in :attr:`flat`: a quote's figures, read once with the text."""
         lo = bisect.bisect_left(self._mention_starts, start)
         hi = bisect.bisect_left(self._mention_starts, end)
-        return [numbers.Mention(m.start - start, m.end - start, m.written, m.values, m.currency, m.percent)
-                for m in self.mentions[lo:hi] if m.end <= end]
+        return [m for m in self.mentions[lo:hi] if m.end <= end]
 
     def line_at(self, flat_index: int) -> int:
         """The line of the file holding the character at ``flat_index`` of :attr:`flat`."""
@@ -118,8 +118,9 @@ def read_archived(path: Path) -> ArchivedText:
     return ArchivedText(str(path), content.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-_IRREGULAR_SPACE = re.compile(r"\s{2,}|[^\S ]")
-"""White space that flattening changes: a run of two or more, or one that is not a plain space."""
+_IRREGULAR_SPACE = re.compile(r"\s(?:(?<=[^ ])\s*|\s+)")
+r"""White space that flattening changes: a run of two or more, or one that is not a plain space (written to start with one
+``\s``, which the scan tests fast, rather than as ``\s{2,}|[^\S ]``, twice as slow)."""
 
 
 def _flatten(text: str) -> tuple[str, list[int], list[int]]:
@@ -130,13 +131,19 @@ def _flatten(text: str) -> tuple[str, list[int], list[int]]:
     a break, so a text of single spaces costs nothing but the one substitution.
     """
     lead = len(text) - len(text.lstrip())
+    end = len(text.rstrip())
     breaks, shifts, shift = ([0], [lead], lead) if lead else ([], [], 0)
-    for match in _IRREGULAR_SPACE.finditer(text, lead):
+    pieces, done = [], lead
+    for match in _IRREGULAR_SPACE.finditer(text, lead, end):
         after = match.start() - shift + 1  # the flat index just after this run's one space
         shift = match.end() - after
         breaks.append(after)
         shifts.append(shift)
-    return " ".join(text.split()), breaks, shifts  # split() splits on the characters \s matches
+        pieces.append(text[done:match.start()])
+        done = match.end()
+    pieces.append(text[done:end])
+    # Cut only where flattening changes something, so a text costs its few line breaks, not one string per word.
+    return " ".join(pieces), breaks, shifts
 
 
 @dataclass(frozen=True)
@@ -169,29 +176,37 @@ def prove(catalogue: Catalogue, texts: dict[tuple[str, str], ArchivedText]) -> P
     held: dict[tuple[str, str], set[float]] = {key: set() for key in texts}
     unchecked: dict[str, int] = {}
     for figure in catalogue.figures:
-        path = figure.path or catalogue.path
+        path, info = figure.path or catalogue.path, figure.unit_info
         for index, claim in enumerate(figure.claims):
-            story_text, source_text = texts.get(("story", figure.story)), texts.get(("source", claim.source))
-            numbers_held = _held(figure, claim)
-            for key, text in ((("story", figure.story), story_text), (("source", claim.source), source_text)):
-                if text is not None:
-                    held[key] |= numbers_held
-            candidates = [(kind, t) for kind, t in (("source", source_text), ("story", story_text)) if t is not None]
+            story_key, source_key = ("story", figure.story), ("source", claim.source)
+            story_text, source_text = texts.get(story_key), texts.get(source_key)
+            ends = _ends(claim, info.factor)
+            candidates = []
+            if source_text is not None:
+                candidates.append(("source", source_text))
+                for end in ends:
+                    held[source_key].update(end)
+            if story_text is not None:
+                candidates.append(("story", story_text))
+                for end in ends:
+                    held[story_key].update(end)
             if not candidates:
                 unchecked[figure.story] = unchecked.get(figure.story, 0) + 1
-            quote, found = claim.quote, None
+            # Where the quote is found, its figures are the text's own, read where they stand in the text.
+            quote, lo, found = claim.quote, 0, None
             if candidates:
                 flat = _flat_quote(claim.quote)
                 for kind, text in candidates:
                     at = text.flat.find(flat)
                     if at >= 0:
                         checked[(figure.id, index)] = kind
-                        quote, found = flat, text.mentions_in(at, at + len(flat))
+                        quote, lo, found = text.flat, at, text.mentions_in(at, at + len(flat))
                         break
                 else:
                     warnings.append(_quote_problem(path, claim, candidates))
             if claim.unquoted_value is None:
-                warnings.extend(_number_problems(path, figure, claim, quote, numbers.mentions(quote) if found is None else found))
+                warnings.extend(_number_problems(path, figure.unit, info, claim, ends, quote, lo,
+                                                 numbers.mentions(quote) if found is None else found))
     for story_id, count in unchecked.items():
         story = catalogue.stories.get(story_id)
         if story is not None:
@@ -243,14 +258,17 @@ def _marked(text: str, lo: int, at: int) -> str:
     return f"{text[lo:at]}⟦{char}⟧{text[at + 1:at + 1 + _CONTEXT]}"
 
 
+def _ends(claim: Claim, factor: float) -> list[set[float]]:
+    """The numbers a claim gives (its value, or its low and high), each as written in its unit and in the canonical one."""
+    given = (claim.low, claim.high) if claim.qualifier is Qualifier.RANGE else (claim.value,)
+    if factor == 1:
+        return [{_key(number)} for number in given]
+    return [{_key(number), _key(number * factor)} for number in given]
+
+
 def _held(figure: Figure, claim: Claim) -> set[float]:
     """The numbers a claim holds, as written in its unit and in the canonical one."""
-    out = set()
-    factor = figure.unit_info.factor
-    for number in (claim.value, claim.low, claim.high):
-        if number is not None:
-            out |= {_key(number), _key(number * factor)}
-    return out
+    return set().union(*_ends(claim, figure.unit_info.factor))
 
 
 def _key(number: float) -> float:
@@ -261,9 +279,8 @@ def _key(number: float) -> float:
     return round(number, 8 - int(math.floor(math.log10(abs(number)))))
 
 
-def _fits_unit(mention: numbers.Mention, figure: Figure) -> bool:
-    """A mention can be the figure's number only in its unit: a ``£`` amount is no dollar figure, a percentage no count."""
-    info = figure.unit_info
+def _fits_unit(mention: numbers.Mention, info: UnitInfo) -> bool:
+    """A mention can be the figure's number only in its unit (``info``): a ``£`` amount is no dollar figure, a percentage no count."""
     if mention.currency and info.is_currency and mention.currency != info.dimension[len("[currency_"):-1]:
         return False
     if mention.currency and not info.is_currency:
@@ -271,41 +288,44 @@ def _fits_unit(mention: numbers.Mention, figure: Figure) -> bool:
     return not (mention.percent and info.name not in ("percent", "percentage_point"))
 
 
-def _number_problems(path: str, figure: Figure, claim: Claim, quote: str, found: list[numbers.Mention]) -> list[Problem]:
-    """The value missing from the quote, or the qualifier its words contradict; ``found`` are the figures ``quote`` writes."""
-    wanted = (claim.low, claim.high) if claim.qualifier is Qualifier.RANGE else (claim.value,)
-    factor = figure.unit_info.factor
-    matches = [m for m in found if _fits_unit(m, figure) and _same(m.values, wanted, factor)]
+def _number_problems(path: str, unit: str, info: UnitInfo, claim: Claim, ends: list[set[float]], text: str, lo: int,
+                     found: list[numbers.Mention]) -> list[Problem]:
+    """The value missing from the quote, or the qualifier its words contradict.
+
+    ``ends`` are the claim's numbers (:func:`_ends`); the quote starts at ``text[lo:]`` (the quote itself, or the archived
+    text holding it), and ``found`` are the figures it writes, placed in ``text``.
+    """
+    fitting = [m for m in found if _fits_unit(m, info)]
+    matches = [m for m in fitting if _same(m.values, ends)]
     if claim.qualifier is not Qualifier.RANGE:
-        matches += [m for m in found if m.is_range and _fits_unit(m, figure) and any(_same((v,), wanted, factor) for v in m.values)]
+        matches += [m for m in fitting if m.is_range and any(_same((v,), ends) for v in m.values)]
     elif not matches:  # "102 days to 198 days": the two ends written apart, joined by to, or, and or a dash
-        for first, second in zip(found, found[1:], strict=False):
-            if (_JOINED.match(quote, first.end, second.start) and _fits_unit(first, figure) and _fits_unit(second, figure)
-                    and _same(first.values + second.values, wanted, factor)):
-                matches.append(numbers.Mention(first.start, second.end, quote[first.start:second.end], first.values + second.values,
+        for first, second in zip(fitting, fitting[1:], strict=False):
+            if _same(first.values + second.values, ends) and _JOINED.match(text, first.end, second.start):
+                matches.append(numbers.Mention(first.start, second.end, text[first.start:second.end], first.values + second.values,
                                                first.currency or second.currency, first.percent))
     if not matches:
+        wanted = (claim.low, claim.high) if claim.qualifier is Qualifier.RANGE else (claim.value,)
         shown = " to ".join(f"{int(n):,}" if float(n).is_integer() else f"{n:,}" for n in wanted)
         written = ", ".join(f"“{m.written}”" for m in found) or "none"
         key = "low" if claim.qualifier is Qualifier.RANGE else "value"
-        return [Problem(path, claim.line_of(key), f"the quote does not write {shown} {figure.unit}: the figures it writes are {written}; "
+        return [Problem(path, claim.line_of(key), f"the quote does not write {shown} {unit}: the figures it writes are {written}; "
                         "give the number the quote gives, or, for a value the source gives in a table or an image, "
                         "say so in unquoted_value:", "value-not-in-quote", f"claims.{key}", "warning")]
-    verdicts = [_qualifier_verdict(claim, quote, m) for m in matches]
+    verdicts = [_qualifier_verdict(claim, text, lo, m) for m in matches]
     if any(v is None for v in verdicts):
         return []
     return [Problem(path, claim.line_of("qualifier"), verdicts[0], "qualifier-contradicts-quote", "claims.qualifier", "warning")]
 
 
-def _same(values: tuple[float, ...], wanted: tuple, factor: float) -> bool:
-    if len(values) != len(wanted):
-        return False
-    return all(_key(v) in (_key(w), _key(w * factor)) for v, w in zip(values, wanted, strict=True))
+def _same(values: tuple[float, ...], ends: list[set[float]]) -> bool:
+    """The numbers a mention writes are the claim's ``ends``, one for one."""
+    return len(values) == len(ends) and all((v if v.is_integer() else _key(v)) in e for v, e in zip(values, ends, strict=True))
 
 
-def _qualifier_verdict(claim: Claim, quote: str, mention: numbers.Mention) -> str | None:
-    """None when the qualifier agrees with the words next to the number in ``quote``, else what is wrong."""
-    words = numbers.qualifier_words(quote, mention.start)
+def _qualifier_verdict(claim: Claim, text: str, lo: int, mention: numbers.Mention) -> str | None:
+    """None when the qualifier agrees with the words next to the number in the quote at ``text[lo:]``, else what is wrong."""
+    words = numbers.qualifier_words(text, mention.start, lo)
     q = claim.qualifier.value
     if mention.is_range and claim.qualifier is not Qualifier.RANGE:
         return f"the quote gives a range (“{mention.written}”) but the qualifier is {q}; write low:, high: and qualifier: range"
