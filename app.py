@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from figures import exports, formatting, ui
-from figures.cli import data_path
+from figures import exports, formatting, frames, ui
+from figures.cli import DEFAULT_DATA, data_path
 from figures.model import CREDIBILITY_GRADES, RELIABILITY_GRADES, Confidence, Qualifier
 from figures.render import RenderError
 from figures.search import Filters, Pager, page_of
@@ -30,6 +30,8 @@ CATALOGUE_PAGE_SIZE = 10  # search results per page of the catalogue view
 NOT_FOUND = "We could not find that figure. It may have been renamed or removed."
 NOT_FOUND_STORY = "We could not find that story. Here is the latest one."
 MORE_STORIES = 10
+BOUND_PARAMS = frozenset({"q", "stories", "topics", "claimants", "kinds", "confidence", "corrected", "results_page"})
+"""URL parameters bound to the catalogue view's widgets: they set the widgets, and the widgets keep them up to date."""
 
 # The icon is served by the app itself: a ":material/...:" icon makes every reader's browser
 # fetch it from a third-party font host.
@@ -43,11 +45,20 @@ def _store(path: str) -> CatalogueStore:
     return CatalogueStore(path)
 
 
-status = _store(str(data_path(None))).status()
+def _catalogue_path() -> Path:
+    """``$FIGURES_DATA`` (relative to where the server was started), else the project's own ``data/figures.yaml``,
+    wherever ``streamlit run path/to/app.py`` is started from."""
+    configured = data_path(None)
+    return configured if os.environ.get("FIGURES_DATA") else Path(__file__).parent / DEFAULT_DATA
+
+
+CATALOGUE_PATH = _catalogue_path()
+status = _store(str(CATALOGUE_PATH)).status()
 if status.notice:
     st.warning(status.notice, icon=":material/report:")
 if status.snapshot is None:
-    logging.getLogger("figures.app").error("no catalogue to serve: %s", status.notice)
+    # Readers get a calm line; the operator's log says which file and why.
+    logging.getLogger("figures.app").error("no catalogue to serve from %s: %s", CATALOGUE_PATH.resolve(), status.notice or "it has no figures")
     st.error("No figures can be shown right now. Please try again later.")
     st.stop()
 snapshot = status.snapshot
@@ -78,10 +89,11 @@ base_url = _public_base()
 
 # -- render -----------------------------------------------------------------------------
 def nav() -> None:
-    cols = st.columns(3)
-    cols[0].page_link(PAGE, label="Home", icon=":material/home:")
-    cols[1].page_link(PAGE, label="Catalogue", icon=":material/search:", query_params={"view": "catalogue"})
-    cols[2].page_link(PAGE, label="How we rate", icon=":material/rule:", query_params={"view": "ratings"})
+    # One row of links side by side at their own width: columns would spread three short links across a desktop page.
+    with st.container(horizontal=True, gap="small"):
+        st.page_link(PAGE, label="Home", icon=":material/home:", width="content")
+        st.page_link(PAGE, label="Catalogue", icon=":material/search:", query_params={"view": "catalogue"}, width="content")
+        st.page_link(PAGE, label="How we rate", icon=":material/rule:", query_params={"view": "ratings"}, width="content")
 
 
 def csv_download(label: str, data, name: str, key: str) -> None:
@@ -152,7 +164,7 @@ def pager_links(pager: Pager, params: dict[str, str]) -> None:
     """Previous and next links that keep the page number in the URL, so every page is a permalink."""
     if pager.pages == 1:
         return
-    st.caption(f"Figures {pager.first}–{pager.last} of {pager.total} · page {pager.page} of {pager.pages}")
+    st.caption(pager.caption())
     with st.container(horizontal=True):
         if pager.page > 1:
             st.page_link(PAGE, label="Previous", icon=":material/arrow_back:", query_params={**params, "page": str(pager.page - 1)})
@@ -163,7 +175,7 @@ def pager_links(pager: Pager, params: dict[str, str]) -> None:
 def paginate(items, size: int, key: str):
     """The slice of ``items`` on the page picked in a number box (shown only when there is more than one page)."""
     pages = page_of(items, size)[1].pages
-    number = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1, key=key) if pages > 1 else 1
+    number = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1, key=key, bind="query-params") if pages > 1 else 1
     shown, pager = page_of(items, size, number)
     if pager.pages > 1:
         st.caption(f"Page {pager.page} of {pager.pages} · {pager.total} figures")
@@ -230,18 +242,30 @@ def catalogue_view() -> None:
     st.markdown("# Catalogue")
     ui.problems_notice(catalogue)
     index = snapshot.search
-    query = st.text_input("Search figures", placeholder="title, claimant, quote…")
+    # Every filter is bound to the URL (Streamlit's bind="query-params", the key naming the parameter: BOUND_PARAMS), so a
+    # search is a permalink, ?view=catalogue&q=iskander&confidence=Claimed, as every Datasette view is.
+    query = st.text_input("Search figures", placeholder="title, claimant, quote…", key="q", bind="query-params")
     cols = st.columns(2)
-    stories = cols[0].multiselect("Story", sorted(catalogue.stories), format_func=lambda s: catalogue.stories[s].title)
-    topics = cols[1].multiselect("Topic", index.facets["topics"])
-    claimants = cols[0].multiselect("Claimant", index.facets["claimants"], format_func=formatting.capitalised)
-    kinds = cols[1].multiselect("Kind of source", index.facets["source_kinds"])
-    levels = st.multiselect("Confidence", [c.value for c in Confidence], format_func=lambda c: formatting.CONFIDENCE_LABELS[Confidence(c)])
-    corrected = st.toggle("Only corrected figures", help="Figures whose published numbers were corrected; each says when and why.")
-    found = index.find(Filters(query, frozenset(stories), frozenset(topics), frozenset(claimants), frozenset(kinds), frozenset(levels),
-                               corrected=corrected))
+    stories = cols[0].multiselect("Story", sorted(catalogue.stories), format_func=lambda s: catalogue.stories[s].title,
+                                  key="stories", bind="query-params")
+    topics = cols[1].multiselect("Topic", index.facets["topics"], key="topics", bind="query-params")
+    claimants = cols[0].multiselect("Claimant", index.facets["claimants"], format_func=formatting.capitalised, key="claimants",
+                                    bind="query-params")
+    kinds = cols[1].multiselect("Kind of source", index.facets["source_kinds"], key="kinds", bind="query-params")
+    levels = st.multiselect("Confidence", [c.value for c in Confidence], format_func=lambda c: formatting.CONFIDENCE_LABELS[Confidence(c)],
+                            key="confidence", bind="query-params")
+    corrected = st.toggle("Only corrected figures", help="Figures whose published numbers were corrected; each says when and why.",
+                          key="corrected", bind="query-params")
+    filters = Filters(" ".join((query or "").split()), frozenset(stories), frozenset(topics), frozenset(claimants), frozenset(kinds), frozenset(levels),
+                      corrected=corrected)
+    found = index.find(filters)
     st.caption(f"{len(found)} of {len(index)} figures")
-    ui.results_list([catalogue.figure(i) for i in paginate(found, CATALOGUE_PAGE_SIZE, key="catalogue-page")], catalogue)
+    shown = [catalogue.figure(i) for i in paginate(found, CATALOGUE_PAGE_SIZE, key="results_page")]
+    ui.results_list(shown, catalogue, filters.text)
+    if found and filters != Filters():
+        chosen = tuple(catalogue.figure(i) for i in found)
+        csv_download(f"Download these {len(found)} figure{'s' if len(found) > 1 else ''} (CSV)",
+                     lambda: exports.rows_to_csv(frames.claim_rows(catalogue, chosen)), "figures-selection.csv", "csv-found")
     csv_download("Download all figures (CSV)", lambda: snapshot.csv, "figures.csv", "csv-all")
 
 
@@ -252,9 +276,9 @@ def ratings_view() -> None:
         ui.badge(level)
         st.markdown(ui.md_escape(formatting.CONFIDENCE_MEANING[level]))
     st.markdown("## How to read the numbers")
-    for qualifier in Qualifier:
-        example = formatting.QUALIFIER_WORDS[qualifier] or ("2 to 3" if qualifier is Qualifier.RANGE else "as given")
-        st.markdown(f"**{ui.md_escape(qualifier.value.replace('_', ' '))}** ({ui.md_escape(example)}): {ui.md_escape(formatting.QUALIFIER_MEANING[qualifier])}")
+    st.markdown("\n\n".join(f"**{formatting.QUALIFIER_LABELS[q]}:** {ui.md_escape(formatting.QUALIFIER_MEANING[q])}" for q in Qualifier))
+    st.markdown(f"## {ui.CHART_KEY_HEADING}")
+    st.markdown("\n".join(f"- **{mark}:** {ui.md_escape(meaning)}" for mark, meaning in formatting.CHART_KEY))
     st.markdown("## Intelligence grades (Admiralty code)")
     st.markdown("Some claims also carry a grade such as B2: a letter for how reliable the source has been, a number for how credible this piece of information is.")
     cols = st.columns(2)
@@ -266,7 +290,9 @@ def render() -> None:
     if not embedded:
         # A page link to this same page reruns it with new parameters but leaves the address bar as it
         # was; writing the parameters back puts them in the address bar, so every view stays a permalink.
-        st.query_params.from_dict({key: st.query_params.get_all(key) for key in st.query_params})
+        # The catalogue's filters are bound to their widgets, which keep them in the address bar themselves.
+        for key in [k for k in st.query_params if k not in BOUND_PARAMS]:
+            st.query_params[key] = st.query_params.get_all(key)
         nav()
     if figure_id is not None:
         figure_view(figure_id)

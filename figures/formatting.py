@@ -47,6 +47,32 @@ def checked_line(claims) -> str | None:
     return "Every quote checked against the archived text it comes from, word for word"
 
 
+QUALIFIER_LABELS = {
+    Qualifier.EXACT: "Exact",
+    Qualifier.APPROXIMATELY: "About",
+    Qualifier.MORE_THAN: "More than",
+    Qualifier.AT_LEAST: "At least",
+    Qualifier.LESS_THAN: "Less than",
+    Qualifier.AT_MOST: "As many as",
+    Qualifier.JUST_UNDER: "Almost",
+    Qualifier.RANGE: "Range",
+}
+"""Each qualifier in a reader's words, as tables and the ratings page name it (never the catalogue's code)."""
+
+CHART_KEY = (
+    ("A solid bar from zero", "the number as the source gives it (exact)."),
+    ("A pale bar with a dashed outline and a dot", "about: the true value is near, on either side."),
+    ("A solid bar, a dot and a dashed arrow running on", "more than (hollow dot) or at least (filled dot): "
+     "the true value is higher, by an amount nobody gave."),
+    ("A line ending at a cap", "as many as, up to or less than: a ceiling; the true value may be lower."),
+    ("A pale dashed bar stopping at a cap", "almost, nearly or just under: the true value falls a little short of the cap."),
+    ("A bar from one end to the other", "a range (\"two or three\"): the true value is somewhere between."),
+    ("A line through dated points", "the same figure at different dates, with the change from the first to the last written on it; "
+     "a hollow point is a hedged number (about, more than…), a filled one an exact number."),
+    ("One row per source", "sources that disagree about the same figure, each with its rating."),
+)
+"""The marks of the charts and what each says: the key under "How to read these charts" (the app's How we rate)."""
+
 QUALIFIER_MEANING = {
     Qualifier.EXACT: "The source gives this number without hedging.",
     Qualifier.APPROXIMATELY: "The source says about, around or roughly: the true value is near, on either side.",

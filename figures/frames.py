@@ -112,6 +112,47 @@ def claims_frame(catalogue: Catalogue, figures: tuple[Figure, ...] | None = None
     return frame
 
 
+READER_COLUMNS = ("As written", "Number", "Low", "High", "Qualifier", "As of", "Claimant", "Source", "Via", "Quote",
+                  "Quote checked", "Confidence", "Why")
+"""The columns of the app's claim tables, in a reader's words (:func:`reader_frame`)."""
+CHART_DATA_COLUMNS = ("As written", "Number", "Low", "High", "Qualifier", "As of", "Claimant", "Confidence", "Source")
+"""The columns of "Show the data behind this chart": what the chart draws, one row per claim in date order."""
+
+
+def reader_frame(figure: Figure, catalogue: Catalogue, columns: tuple[str, ...] = READER_COLUMNS) -> pd.DataFrame:
+    """A figure's claims for readers, in date order: words for headers, qualifiers and ratings, a blank where there is nothing.
+
+    Built from :func:`claim_row`, like the CSV, so the tables and the download say the same.
+    Every cell is text: "As written" as the story words it, the numbers in full with their unit (``$7,000,000,000``).
+    """
+    info = figure.unit_info
+    out = []
+    for claim in sorted(figure.claims, key=lambda c: c.as_of):
+        row = claim_row(figure, claim, catalogue)
+        reader = {
+            "As written": row["headline"],
+            "Number": _written(row["value"], info),
+            "Low": _written(row["low"], info),
+            "High": _written(row["high"], info),
+            "Qualifier": formatting.QUALIFIER_LABELS[claim.qualifier],
+            "As of": claim.as_of.label,
+            "Claimant": formatting.capitalised(claim.claimant),
+            "Source": formatting.source_label(catalogue.sources[claim.source]) if claim.source in catalogue.sources else claim.source,
+            "Via": ", ".join(catalogue.sources[v].name for v in claim.via if v in catalogue.sources),
+            "Quote": claim.quote,
+            "Quote checked": f"Against the {claim.checked}'s archived text" if claim.checked else "Not checked",
+            "Confidence": formatting.CONFIDENCE_LABELS[claim.confidence],
+            "Why": claim.confidence_note or "",
+        }
+        out.append({column: reader[column] for column in columns})
+    return pd.DataFrame(out, columns=list(columns))
+
+
+def _written(value: float | None, info) -> str:
+    """A number in full with its unit (``23,825 vehicles``, ``$7,000,000,000``), or a blank."""
+    return "" if value is None else formatting.number(value, info, compact=False)
+
+
 def figures_frame(catalogue: Catalogue) -> pd.DataFrame:
     """One row per figure, for search and filters: text to search and the facets."""
     records = []

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from figures import charts, exports
+from figures import charts, exports, frames
 from figures.loader import catalogue_files, load
 from figures.model import Catalogue
 from figures.search import SearchIndex
@@ -83,7 +83,7 @@ class Snapshot:
         """The data behind a figure's chart, for the "show the data" table."""
         key = ("table", figure_id)
         if key not in self._specs:
-            self._specs[key] = charts.chart_data(self.catalogue.figure(figure_id), self.catalogue)
+            self._specs[key] = frames.reader_frame(self.catalogue.figure(figure_id), self.catalogue, frames.CHART_DATA_COLUMNS)
         return self._specs[key]
 
     @cached_property

@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from figures import formatting, proof
+from figures import formatting, frames, proof
 from figures.model import Catalogue, Confidence, Figure
 from figures.store import Snapshot, display_path
 
@@ -71,7 +71,7 @@ def md_escape(text: object) -> str:
     :data:`WORD_JOINER` goes before ``://``, after ``www`` and before ``@``:
     the reader sees the same text, and no address becomes a link.
     """
-    return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, " ".join(str(text).split())))
+    return highlighted(text, "")
 
 
 def badge(confidence: Confidence, reason: str | None = None) -> None:
@@ -93,7 +93,8 @@ def figure_card(figure: Figure, snapshot: Snapshot, page: st.Page | None, *, quo
         badge(summary, reason)
         if figure.corrections:  # never silent: a corrected figure says so before anything else about it
             st.info("\n\n".join(_correction_lines(figure)), icon=":material/edit_note:")
-        st.caption("\n\n".join(_reason_and_sources(figure, snapshot.catalogue, summary, reason) + _updated(figure, snapshot.catalogue)))
+        st.caption("\n\n".join(_reason_and_sources(figure, snapshot.catalogue, summary, reason) + _updated(figure, snapshot.catalogue)
+                               + [CHART_KEY_LINK]))
         if quotes:
             st.markdown("\n\n".join(f"> {md_escape(quote)}" for quote in dict.fromkeys(c.quote for c in figure.claims)))
             checked = formatting.checked_line(figure.claims)
@@ -105,9 +106,13 @@ def figure_card(figure: Figure, snapshot: Snapshot, page: st.Page | None, *, quo
 
 
 RESULT_LINK = "Permalink, sources and downloads (opens in a new tab)"
+CHART_KEY_HEADING = "How to read these charts"
+"""The heading of the key to the charts' marks on How we rate; Streamlit anchors it as ``#how-to-read-these-charts``."""
+CHART_KEY_LINK = f"[:material/help: How to read this chart](?view=ratings#{CHART_KEY_HEADING.lower().replace(' ', '-')})"
+"""Each card's link to the key (a markdown link: Streamlit opens it in a new tab, so an embed's host page stays)."""
 
 
-def results_list(figures: Sequence[Figure], catalogue: Catalogue) -> None:
+def results_list(figures: Sequence[Figure], catalogue: Catalogue, query: str = "") -> None:
     """Search results: what :func:`figure_card` says in words, without quote or chart, all in one markdown block.
 
     One element for the whole page of results keeps a rerun after a search
@@ -115,19 +120,39 @@ def results_list(figures: Sequence[Figure], catalogue: Catalogue) -> None:
     Streamlit opens every markdown link, so the search stays where it was; the
     label says so.
     """
-    blocks = [_result_markdown(figure, catalogue) for figure in figures]
+    blocks = [_result_markdown(figure, catalogue, query) for figure in figures]
     if blocks:
         st.markdown("\n\n---\n\n".join(blocks))
 
 
-def _result_markdown(figure: Figure, catalogue: Catalogue) -> str:
+def highlighted(text: str, query: str) -> str:
+    """``text`` escaped as :func:`md_escape` does, with each case-blind match of ``query`` in bold.
+
+    The pieces are escaped one by one, so the bold is the only markup; the autolink breaks go in
+    first, on the whole text, so no address can be put together across a match's edge.
+    """
+    flat = _AUTOLINK.sub(WORD_JOINER, " ".join(str(text).split()))
+    words = query.split()
+    if not words:
+        return _MD_SPECIAL.sub(r"\\\1", flat)
+    pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+    out, done = [], 0
+    for match in pattern.finditer(flat):
+        out += [_MD_SPECIAL.sub(r"\\\1", flat[done:match.start()]), "**", _MD_SPECIAL.sub(r"\\\1", match.group()), "**"]
+        done = match.end()
+    return "".join(out) + _MD_SPECIAL.sub(r"\\\1", flat[done:])
+
+
+def _result_markdown(figure: Figure, catalogue: Catalogue, query: str = "") -> str:
     summary, reason = _summary_and_reason(figure)
+    quoted = [q for q in dict.fromkeys(c.quote for c in figure.claims) if query and highlighted(q, query) != md_escape(q)]
     lines = [
-        f"#### {md_escape(figure.title)}",
+        f"#### {highlighted(figure.title, query)}",
         f"**{md_escape(formatting.headline(figure))}** "
         f":{formatting.CONFIDENCE_COLOURS[summary]}-badge[{_BADGE_ICONS[summary]} {formatting.CONFIDENCE_LABELS[summary]}]",
         *_correction_lines(figure),
-        *_reason_and_sources(figure, catalogue, summary, reason),
+        *_reason_and_sources(figure, catalogue, summary, reason, query),
+        *(f"> {highlighted(q, query)}" for q in quoted),  # the quote that matched, so the reader sees why the figure is here
         *_updated(figure, catalogue),
         f"[:material/open_in_new: {RESULT_LINK}](?figure={quote(figure.id)})",
     ]
@@ -150,10 +175,10 @@ def _summary_and_reason(figure: Figure) -> tuple[Confidence, str | None]:
     return summary, next((c.confidence_note for c in figure.claims if c.confidence is summary), None)
 
 
-def _reason_and_sources(figure: Figure, catalogue: Catalogue, summary: Confidence, reason: str | None) -> list[str]:
-    """Markdown lines of a card and a search result: why we rate it so, then who claims it and through whom."""
+def _reason_and_sources(figure: Figure, catalogue: Catalogue, summary: Confidence, reason: str | None, query: str = "") -> list[str]:
+    """Markdown lines of a card and a search result: why we rate it so, then who claims it and through whom (``query`` in bold)."""
     why = [f"**Why {formatting.CONFIDENCE_LABELS[summary].lower()}:** {md_escape(reason)}"] if reason is not None else []
-    return why + [md_escape(line) for line in _attributions(figure, catalogue)]
+    return why + [highlighted(line, query) for line in _attributions(figure, catalogue)]
 
 
 def permalink(page: st.Page, figure: Figure) -> None:
@@ -170,33 +195,24 @@ def chart_with_data(figure: Figure, snapshot: Snapshot) -> None:
     st.vega_lite_chart(snapshot.figure_spec(figure.id), theme=None, width="stretch")
     data = st.expander("Show the data behind this chart", key=f"data-{figure.id}", on_change="rerun")
     if data.open:
-        data.dataframe(snapshot.chart_table(figure.id), hide_index=True, width="stretch")
+        with data:
+            table(snapshot.chart_table(figure.id))
 
 
 def claims_table(figure: Figure, catalogue: Catalogue) -> None:
-    """Every claim of a figure in one table, with source links where the catalogue has them."""
-    rows = []
-    for claim in sorted(figure.claims, key=lambda c: c.as_of):
-        source = catalogue.sources.get(claim.source)
-        rows.append({
-            "Value": formatting.claim_value(claim, figure.unit_info),
-            "Qualifier": claim.qualifier.value.replace("_", " "),
-            "As of": claim.as_of.label,
-            "Claimant": formatting.capitalised(claim.claimant),
-            "Source": formatting.source_label(source) if source else claim.source,
-            "Link": source.url if source and source.url else None,
-            "Via": ", ".join(catalogue.sources[v].name for v in claim.via if v in catalogue.sources),
-            "Quote": claim.quote,
-            "Quote checked": "against the " + claim.checked + "'s archived text" if claim.checked else "not checked",
-            "Confidence": formatting.CONFIDENCE_LABELS[claim.confidence],
-            "Why": claim.confidence_note,
-        })
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        width="stretch",
-        column_config={"Link": st.column_config.LinkColumn("Link", display_text="open source")},
-    )
+    """Every claim of a figure in one table that wraps its words at any width, then a link to each source that has one."""
+    table(frames.reader_frame(figure, catalogue))
+    linked = dict.fromkeys(c.source for c in figure.claims if c.source in catalogue.sources and catalogue.sources[c.source].url)
+    if linked:
+        with st.container(horizontal=True):
+            for source_id in linked:
+                source = catalogue.sources[source_id]
+                st.link_button(f"Open the source: {source.name}", source.url, icon=":material/open_in_new:")
+
+
+def table(frame: pd.DataFrame) -> None:
+    """A static table whose cells wrap (Streamlit's data grid clips long text); every cell escaped, as its cells are markdown."""
+    st.table(frame.rename(columns=md_escape).map(md_escape), hide_index=True)
 
 
 def problems_notice(catalogue: Catalogue) -> None:

@@ -115,17 +115,17 @@ def test_side_by_side_of_a_story_without_comparable_figures_says_so(monkeypatch,
 
 def test_figure_view_shows_every_claim_in_a_table(monkeypatch):
     at = run_app(monkeypatch, figure="russia-iskander-stock")
-    tables = at.dataframe
+    tables = at.table
     assert tables, "no claims table"
     claims = tables[-1].value
-    assert list(claims["Value"]) == ["900 missiles", "119 missiles"]
+    assert list(claims["As written"]) == ["900 missiles", "119 missiles"]
     assert set(claims["Confidence"]) == {"Claimed"}
     assert len(specs(at)) == 1
 
 
 def test_a_lower_case_claimant_starts_the_claims_table_cell_with_a_capital(monkeypatch):
     at = run_app(monkeypatch, figure="humvees-left")
-    assert list(at.dataframe[-1].value["Claimant"]) == ["Officials familiar with a US Department of Defense report"]
+    assert list(at.table[-1].value["Claimant"]) == ["Officials familiar with a US Department of Defense report"]
 
 
 def test_the_claimant_filter_shows_claimants_capitalised_and_filters_on_them(monkeypatch):
@@ -317,7 +317,7 @@ def test_each_card_says_its_quote_was_checked_against_the_archived_story(monkeyp
     at = run_app(monkeypatch, figure="humvees-left")
 
     assert "Quote checked against the text of the story as published" in texts(at)
-    assert list(at.dataframe[-1].value["Quote checked"]) == ["against the story's archived text"]
+    assert list(at.table[-1].value["Quote checked"]) == ["Against the story\\'s archived text"]  # escaped: table cells are markdown
 
 
 def test_a_claim_whose_quote_is_not_in_the_text_says_nothing_of_a_check(monkeypatch, tmp_path):
@@ -330,7 +330,7 @@ def test_a_claim_whose_quote_is_not_in_the_text_says_nothing_of_a_check(monkeypa
     at = run_app(monkeypatch, data, figure="humvees-left")
 
     assert "Quote checked" not in texts(at)
-    assert list(at.dataframe[-1].value["Quote checked"]) == ["not checked"]
+    assert list(at.table[-1].value["Quote checked"]) == ["Not checked"]
 
 
 def test_the_story_page_shows_editors_every_figure_of_its_text_and_what_holds_it(monkeypatch):
@@ -349,4 +349,4 @@ def test_almost_300_days_is_written_and_explained_as_just_under(monkeypatch):
     assert "## almost 300 days" in texts(at)
     assert "about 300" not in texts(at)
     ratings = texts(run_app(monkeypatch, view="ratings"))
-    assert "**just under** (almost): The source says almost, nearly or just under: the true value is a little below this." in ratings.replace("\\", "")
+    assert "**Almost:** The source says almost, nearly or just under: the true value is a little below this." in ratings.replace("\\", "")

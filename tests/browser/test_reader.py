@@ -1,0 +1,51 @@
+"""The reader's details that only a real browser shows (issue 16): a search kept in the address bar, the nav in one row."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def _wait_for_results(pg, caption: str) -> None:
+    pg.wait_for_function("(t) => document.body.innerText.includes(t)", arg=caption, timeout=60_000)
+
+
+def test_a_search_typed_in_the_catalogue_is_kept_in_the_address_bar_and_reopens_as_it_was(server, page, browser):
+    pg = page.page
+    pg.goto(server.url + "/?view=catalogue")
+    _wait_for_results(pg, "10 of 10 figures")
+    box = pg.get_by_label("Search figures")
+    box.fill("iskander")
+    box.press("Enter")
+    _wait_for_results(pg, "1 of 10 figures")
+    pg.wait_for_function("new URLSearchParams(location.search).get('q') === 'iskander'", timeout=30_000)
+    shared = pg.url
+
+    fresh = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        other = fresh.new_page()
+        other.goto(shared)
+        _wait_for_results(other, "1 of 10 figures")
+        other.wait_for_function("() => [...document.querySelectorAll('input')].some(i => i.value === 'iskander')", timeout=30_000)
+        assert other.get_by_label("Search figures").input_value() == "iskander"
+        assert "Russia's stock of Iskander missiles" in other.inner_text("body")
+    finally:
+        fresh.close()
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_three_nav_links_sit_together_in_one_row(server, page, width):
+    pg = page.page
+    pg.set_viewport_size({"width": width, "height": 900})
+    pg.goto(server.url + "/")
+    wait_for_app(pg, 1)
+    boxes = [pg.get_by_role("link", name=name, exact=True).first.bounding_box() for name in ("Home", "Catalogue", "How we rate")]
+
+    assert all(b is not None for b in boxes)
+    assert len({round(b["y"]) for b in boxes}) == 1, f"the links wrap or stack: {boxes}"
+    gaps = [boxes[i + 1]["x"] - (boxes[i]["x"] + boxes[i]["width"]) for i in range(2)]
+    assert all(0 <= gap <= 40 for gap in gaps), f"the links are spread apart: gaps {gaps} px"
