@@ -62,12 +62,16 @@ class Snapshot:
         """A figure's chart, ready for ``st.vega_lite_chart``; built once per file version.
 
         The datasets are Arrow IPC bytes (see :func:`arrow_datasets`), so the
-        spec is for the app only; exports build their own.
+        spec is for the app only; exports build their own. The chart's title is
+        left out: the card above it is headed by the same title, and every
+        export (PNG, SVG, page, embed of the static site) keeps it.
         """
         key = ("figure", figure_id)
         if key not in self._specs:
             chart = charts.figure_chart(self.catalogue.figure(figure_id), self.catalogue)
-            self._specs[key] = arrow_datasets(chart.to_dict(validate=False))
+            spec = chart.to_dict(validate=False)
+            spec.pop("title", None)
+            self._specs[key] = arrow_datasets(spec)
         return self._specs[key]
 
     def comparison_specs(self, story_id: str) -> list[dict]:
