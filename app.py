@@ -72,12 +72,15 @@ def _param(name: str) -> str | None:
 
 
 def _public_base() -> str:
-    """The public address of the app: FIGURES_PUBLIC_URL, else what the browser used."""
+    """The public address of the app: FIGURES_PUBLIC_URL if it is a safe http(s) address, else what the browser used."""
     configured = os.environ.get("FIGURES_PUBLIC_URL", "").strip()
     if configured:
-        return configured.rstrip("/")
+        if exports.safe_url(configured):
+            return configured.rstrip("/")
+        logging.getLogger("figures.app").warning("FIGURES_PUBLIC_URL is not an http(s) address with a host; using the browser's")
     parts = urlsplit(st.context.url or "http://localhost:8501/")
-    return f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+    fallback = f"{parts.scheme}://{parts.netloc}{parts.path}".rstrip("/")
+    return fallback if exports.safe_url(fallback) else "http://localhost:8501"
 
 
 figure_id = _param("figure")

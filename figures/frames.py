@@ -1,7 +1,8 @@
-"""The catalogue as tidy rows (one per claim) and as pandas frames.
+"""The catalogue as tidy rows: one per claim (the CSV), one per figure (search), and the app's tables.
 
 The rows are the single source of every tabular view: the CSV export, the
-app's data tables and the static build all start from :func:`claim_rows`.
+app's tables (:func:`reader_frame`: "Every claim" and the data behind a chart)
+and the static build all start from :func:`claim_row`.
 """
 
 from __future__ import annotations
@@ -104,14 +105,6 @@ def claim_rows(catalogue: Catalogue, figures: tuple[Figure, ...] | None = None) 
     return [claim_row(f, c, catalogue) for f in chosen for c in f.claims]
 
 
-def claims_frame(catalogue: Catalogue, figures: tuple[Figure, ...] | None = None) -> pd.DataFrame:
-    """The rows of :func:`claim_rows` as a DataFrame with typed numeric columns."""
-    frame = pd.DataFrame(claim_rows(catalogue, figures), columns=list(CSV_COLUMNS))
-    for column in NUMERIC_COLUMNS:
-        frame[column] = pd.to_numeric(frame[column])
-    return frame
-
-
 READER_COLUMNS = ("As written", "Number", "Low", "High", "Qualifier", "As of", "Claimant", "Source", "Via", "Quote",
                   "Quote checked", "Confidence", "Why")
 """The columns of the app's claim tables, in a reader's words (:func:`reader_frame`)."""
@@ -153,8 +146,8 @@ def _written(value: float | None, info) -> str:
     return "" if value is None else formatting.number(value, info, compact=False)
 
 
-def figures_frame(catalogue: Catalogue) -> pd.DataFrame:
-    """One row per figure, for search and filters: text to search and the facets."""
+def figure_records(catalogue: Catalogue) -> list[dict[str, object]]:
+    """One record per figure, in catalogue order, for search and filters: the text to search and the facets."""
     records = []
     for index, figure in enumerate(catalogue.figures):
         source_kinds = sorted({catalogue.sources[c.source].kind for c in figure.claims if c.source in catalogue.sources})
@@ -171,8 +164,7 @@ def figures_frame(catalogue: Catalogue) -> pd.DataFrame:
             "search_text": " ".join([figure.id, figure.title, figure.description or "", *figure.topics,
                                      *(c.claimant for c in figure.claims), *(c.quote for c in figure.claims)]).casefold(),
         })
-    return pd.DataFrame.from_records(records, columns=["order", "figure_id", "title", "story", "topics", "claimants",
-                                                      "source_kinds", "confidence", "headline", "search_text"])
+    return records
 
 
 def _scaled(value: float | None, factor: float) -> float | None:

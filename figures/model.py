@@ -318,13 +318,10 @@ class Catalogue:
         """The figure with this id, or None."""
         return self._by_id.get(figure_id)
 
-    @property
+    @functools.cached_property
     def _by_id(self) -> dict[str, Figure]:
-        cached = self.__dict__.get("_index")
-        if cached is None:
-            cached = {f.id: f for f in self.figures}
-            object.__setattr__(self, "_index", cached)
-        return cached
+        # cached_property writes the instance's __dict__ itself, so it works on a frozen dataclass as store.py's do.
+        return {f.id: f for f in self.figures}
 
     @property
     def claim_count(self) -> int:

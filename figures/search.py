@@ -42,17 +42,17 @@ class SearchIndex:
     Parameters
     ----------
     catalogue
-        The loaded catalogue; the text searched is :func:`figures.frames.figures_frame`'s ``search_text``.
+        The loaded catalogue; the text searched is :func:`figures.frames.figure_records`' ``search_text``.
     """
 
     def __init__(self, catalogue: Catalogue) -> None:
-        frame = frames.figures_frame(catalogue)
-        self.ids: tuple[str, ...] = tuple(frame["figure_id"])
-        self._texts: tuple[str, ...] = tuple(frame["search_text"])
-        self._stories: tuple[str, ...] = tuple(frame["story"])
-        self._confidence: tuple[str, ...] = tuple(frame["confidence"])
+        records = frames.figure_records(catalogue)
+        self.ids: tuple[str, ...] = tuple(r["figure_id"] for r in records)
+        self._texts: tuple[str, ...] = tuple(r["search_text"] for r in records)
+        self._stories: tuple[str, ...] = tuple(r["story"] for r in records)
+        self._confidence: tuple[str, ...] = tuple(r["confidence"] for r in records)
         self._corrected: tuple[bool, ...] = tuple(bool(f.corrections) for f in catalogue.figures)
-        self._sets = {name: tuple(frozenset(values) for values in frame[name]) for name in FACETS}
+        self._sets = {name: tuple(frozenset(r[name]) for r in records) for name in FACETS}
         self.facets: dict[str, list[str]] = {name: sorted(set().union(*self._sets[name]), key=lambda s: (s.casefold(), s)) for name in FACETS}
         """The choices of each facet filter, sorted."""
 

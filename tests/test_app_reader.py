@@ -181,3 +181,20 @@ def test_a_missing_catalogue_is_calm_for_readers_and_named_in_the_operators_log(
     assert str(tmp_path) not in "\n".join(e.value for e in at.error) + texts(at)
     logged = [r.getMessage() for r in caplog.records if r.name.startswith("figures")]
     assert any("no catalogue to serve from" in m and "gone.yaml" in m and "missing" in m for m in logged)
+
+
+@pytest.mark.parametrize("configured", ["javascript:alert(1)", "https://news.example/figures\"><script>", "figures.example"])
+def test_a_public_address_that_is_not_a_safe_http_url_is_never_written_into_a_permalink(monkeypatch, configured):
+    monkeypatch.setenv("FIGURES_PUBLIC_URL", configured)
+    at = run_app(monkeypatch, figure="humvees-left")
+
+    code = "\n".join(c.value for c in at.code)
+    assert configured not in code
+    assert "?figure=humvees-left" in code
+
+
+def test_a_safe_public_address_is_the_base_of_the_permalink(monkeypatch):
+    monkeypatch.setenv("FIGURES_PUBLIC_URL", "https://figures.example/news/")
+    at = run_app(monkeypatch, figure="humvees-left")
+
+    assert at.code[0].value == "https://figures.example/news/?figure=humvees-left"

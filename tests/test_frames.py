@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from figures.frames import COLUMN_DESCRIPTIONS, CSV_COLUMNS, NUMERIC_COLUMNS, claim_rows, claims_frame, figures_frame
+from figures.frames import CHART_DATA_COLUMNS, COLUMN_DESCRIPTIONS, CSV_COLUMNS, READER_COLUMNS, claim_rows, figure_records, reader_frame
 from figures.loader import load, load_text
 
 
@@ -24,21 +23,6 @@ def test_every_row_has_exactly_the_csv_columns(real):
 def test_every_column_is_described():
     assert list(COLUMN_DESCRIPTIONS) == list(CSV_COLUMNS)
     assert all(text.strip() for text in COLUMN_DESCRIPTIONS.values())
-
-
-def test_claims_frame_has_numeric_columns(real):
-    frame = claims_frame(real)
-
-    assert list(frame.columns) == list(CSV_COLUMNS)
-    for column in NUMERIC_COLUMNS:
-        assert pd.api.types.is_numeric_dtype(frame[column]), column
-
-
-def test_claims_frame_of_no_figures_is_empty_but_typed(real):
-    frame = claims_frame(real, ())
-
-    assert frame.empty and list(frame.columns) == list(CSV_COLUMNS)
-    assert pd.api.types.is_numeric_dtype(frame["value"])
 
 
 @pytest.mark.parametrize(
@@ -81,15 +65,19 @@ def test_row_carries_source_story_and_joined_lists(catalogue_text):
     assert (row["tags"], row["via"], row["topic"]) == ("a; b", "src-a; src-a", None)
 
 
-def test_figures_frame_has_one_row_per_figure_in_order(real):
-    frame = figures_frame(real)
-
-    assert list(frame["figure_id"]) == [f.id for f in real.figures]
-    assert list(frame["order"]) == list(range(len(real.figures)))
+def by_id(catalogue) -> dict[str, dict]:
+    return {r["figure_id"]: r for r in figure_records(catalogue)}
 
 
-def test_figures_frame_search_text_is_casefolded_and_holds_quotes_and_claimants(real):
-    row = figures_frame(real).set_index("figure_id").loc["russia-iskander-stock"]
+def test_figure_records_have_one_record_per_figure_in_order(real):
+    records = figure_records(real)
+
+    assert [r["figure_id"] for r in records] == [f.id for f in real.figures]
+    assert [r["order"] for r in records] == list(range(len(real.figures)))
+
+
+def test_figure_records_search_text_is_casefolded_and_holds_quotes_and_claimants(real):
+    row = by_id(real)["russia-iskander-stock"]
 
     assert row["search_text"] == row["search_text"].casefold()
     assert "iskander" in row["search_text"] and "government of ukraine" in row["search_text"]
@@ -102,15 +90,12 @@ def test_figures_frame_search_text_is_casefolded_and_holds_quotes_and_claimants(
     ("figure_id", "confidence"),
     [("us-equipment-left-value", "reported"), ("russia-iskander-stock", "claimed"), ("russian-guns-firing-days", "reported"), ("russia-planned-war-length", "claimed")],
 )
-def test_figures_frame_shows_the_weakest_confidence(real, figure_id, confidence):
-    assert figures_frame(real).set_index("figure_id").loc[figure_id, "confidence"] == confidence
+def test_figure_records_show_the_weakest_confidence(real, figure_id, confidence):
+    assert by_id(real)[figure_id]["confidence"] == confidence
 
 
-def test_figures_frame_of_an_empty_catalogue_has_its_columns():
-    frame = figures_frame(load_text("sources: {}\nstories: {}\nfigures: []\n"))
-
-    assert frame.empty
-    assert "search_text" in frame.columns and "headline" in frame.columns
+def test_an_empty_catalogue_has_no_figure_records():
+    assert figure_records(load_text("sources: {}\nstories: {}\nfigures: []\n")) == []
 
 
 SECOND_CLAIM = ('      - value: {end}\n        qualifier: exact\n        as_of: 2022-06\n        claimant: Someone\n        source: src-a\n'
@@ -137,4 +122,31 @@ def test_rows_and_the_search_frame_write_numbers_and_changes_as_the_charts_do(ca
     rows = claim_rows(catalogue, (figure,))
     assert [r["headline"] for r in rows][0] == first_row
     assert [r["value"] for r in rows] == [start, end]
-    assert figures_frame(catalogue).set_index("figure_id").loc["target", "headline"] == headline
+    assert by_id(catalogue)["target"]["headline"] == headline
+
+
+@pytest.mark.parametrize(("figure_id", "column", "expected"), [
+    ("us-equipment-left-value", "As written", ["more than $7bn"]),
+    ("us-equipment-left-value", "Number", ["$7,000,000,000"]),
+    ("us-equipment-left-value", "Qualifier", ["More than"]),
+    ("russia-iskander-stock", "As of", ["February 2022", "November 2022"]),
+    ("russia-iskander-stock", "Number", ["900 missiles", "119 missiles"]),
+    ("russia-cruise-missile-mass-strikes", "Qualifier", ["Range"]),
+    ("russia-cruise-missile-mass-strikes", "Number", [""]),
+    ("russian-guns-firing-days", "Qualifier", ["Almost"]),
+    ("humvees-left", "Claimant", ["Officials familiar with a US Department of Defense report"]),
+    ("humvees-left", "Quote checked", ["Against the story's archived text"]),
+])
+def test_reader_tables_say_each_claim_in_words_with_blanks_not_none(real, figure_id, column, expected):
+    frame = reader_frame(real.figure(figure_id), real)
+
+    assert list(frame.columns) == list(READER_COLUMNS)
+    assert list(frame[column]) == expected
+    assert not frame.isna().any().any()
+
+
+def test_the_chart_data_table_is_a_choice_of_the_reader_columns(real):
+    frame = reader_frame(real.figure("russia-iskander-stock"), real, CHART_DATA_COLUMNS)
+
+    assert list(frame.columns) == list(CHART_DATA_COLUMNS) and set(CHART_DATA_COLUMNS) <= set(READER_COLUMNS)
+    assert list(frame["As written"]) == ["900 missiles", "119 missiles"]
