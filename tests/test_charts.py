@@ -11,7 +11,7 @@ import altair as alt
 import pytest
 import vl_convert as vlc
 
-from figures import charts, formatting, loader, units
+from figures import charts, formatting, labels, loader, textfit, theme, units
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = loader.load(ROOT / "data" / "figures.yaml")
@@ -136,7 +136,7 @@ def every_width(value: object) -> list:
     """The value at each width a chart filling its container wraps for (once, when it is a plain value)."""
     if not (isinstance(value, dict) and "expr" in value):
         return [value]
-    return [at_width(value, px) for px in charts.WRAP_WIDTHS]
+    return [at_width(value, px) for px in textfit.WRAP_WIDTHS]
 
 
 def joined(text: object) -> str:
@@ -185,11 +185,6 @@ def svg_text(svg: str) -> str:
 
 
 # -- every figure ------------------------------------------------------------------------------
-
-def test_the_catalogue_under_test_loads_without_problems():
-    assert CATALOGUE.ok, [str(p) for p in CATALOGUE.problems]
-    assert len(FIGURE_IDS) >= 10
-
 
 @pytest.mark.parametrize("figure_id", FIGURE_IDS)
 @pytest.mark.parametrize("width", [640, None])
@@ -350,18 +345,6 @@ def test_a_lower_case_claimant_starts_its_chart_row_and_tooltip_with_a_capital_a
     assert "Claimed by officials in Kyiv" in foot_text(spec)
 
 
-def test_chart_data_has_one_row_per_claim_in_date_order_with_words_and_numbers():
-    frame = charts.chart_data(CATALOGUE.figure("russia-iskander-stock"), CATALOGUE)
-    assert list(frame.columns[:8]) == ["claimant", "as_of", "value", "low", "high", "qualifier", "label", "confidence"]
-    assert frame["as_of"].tolist() == ["February 2022", "November 2022"]
-    assert frame["value"].tolist() == [900, 119]
-    assert frame["confidence"].tolist() == ["Claimed", "Claimed"]
-    described = charts.chart_data(CATALOGUE.figure("humvees-left"), CATALOGUE)
-    assert described["claimant"].tolist() == ["Officials familiar with a US Department of Defense report"]
-    ranged = charts.chart_data(CATALOGUE.figure("russia-cruise-missile-mass-strikes"), CATALOGUE).iloc[0]
-    assert (ranged["low"], ranged["high"], ranged["qualifier"], ranged["label"]) == (2, 3, "range", "2 to 3 strikes")
-
-
 # -- comparisons ------------------------------------------------------------------------------------
 
 def test_thirty_days_and_almost_three_hundred_days_share_one_axis():
@@ -440,14 +423,22 @@ def test_comparison_groups_of_the_real_story_pair_the_equipment_counts_and_the_d
 
 # -- theme -----------------------------------------------------------------------------------------
 
-def test_register_theme_is_idempotent_and_leaves_the_house_theme_enabled():
-    charts.register_theme()
-    charts.register_theme()
-    assert alt.theme.active == charts.THEME_NAME
-    assert alt.theme.names().count(charts.THEME_NAME) == 1
-    spec = spec_of(charts.figure_chart(CATALOGUE.figure("humvees-left"), CATALOGUE))
-    assert spec["config"]["font"] == charts.FONT
-    assert spec["config"]["range"]["category"][0] == charts.OKABE_ITO[0]
+@pytest.mark.parametrize("width", [640, None])
+def test_a_chart_carries_the_house_theme_whatever_theme_its_host_enabled(width):
+    """The theme is in the chart itself (tests/test_import_state.py: none is registered); the host's own theme changes nothing of ours."""
+    figure = CATALOGUE.figure("humvees-left")
+    spec = spec_of(charts.figure_chart(figure, CATALOGUE, width=width))
+    house = theme.house_theme()
+    assert list(spec)[:3] == ["background", "padding", "config"], "the house theme's keys first, as when it was enabled"
+    assert spec["background"] == theme.BACKGROUND and spec["padding"] == house["padding"]
+    assert spec["config"] == house["config"]
+    assert spec["config"]["font"] == theme.FONT
+    assert spec["config"]["range"]["category"][0] == theme.OKABE_ITO[0]
+    with alt.theme.enable("dark"):
+        dark = charts.figure_chart(figure, CATALOGUE, width=width).to_dict()
+    assert dark["background"] == theme.BACKGROUND
+    assert {key: dark["config"][key] for key in house["config"]} == house["config"], "the house theme wins wherever it speaks"
+    assert charts.figure_chart(figure, CATALOGUE, width=width).to_dict() == spec, "and leaves the chart as it was"
 
 
 # -- rendering offline -------------------------------------------------------------------------------
@@ -477,7 +468,7 @@ def test_every_comparison_of_the_story_renders(group):
 
 def subtitle_layer(spec: dict) -> dict:
     """The subtitle of a chart filling its container: a text mark just above the plot."""
-    subs = [lay for lay in layers(spec, "text") if lay["mark"].get("fontSize") == charts.SUBTITLE_SIZE and lay["mark"].get("baseline") == "bottom"]
+    subs = [lay for lay in layers(spec, "text") if lay["mark"].get("fontSize") == theme.SUBTITLE_SIZE and lay["mark"].get("baseline") == "bottom"]
     assert len(subs) == 1
     return subs[0]
 
@@ -491,16 +482,16 @@ def test_a_chart_filling_its_container_wraps_every_text_to_fit_each_plot_width(f
     figure = CATALOGUE.figure(figure_id)
     spec = spec_of(charts.figure_chart(figure, CATALOGUE))
     texts = {
-        "title": (spec["title"]["text"], charts.TITLE_SIZE, True),
-        "subtitle": (subtitle_layer(spec)["mark"]["text"], charts.SUBTITLE_SIZE, False),
-        "source line": (foot_layer(spec)["mark"]["text"], charts.FOOT_SIZE, False),
+        "title": (spec["title"]["text"], theme.TITLE_SIZE, True),
+        "subtitle": (subtitle_layer(spec)["mark"]["text"], theme.SUBTITLE_SIZE, False),
+        "source line": (foot_layer(spec)["mark"]["text"], theme.FOOT_SIZE, False),
     }
     for name, (value, size, bold) in texts.items():
         counts = []
-        for px in charts.WRAP_WIDTHS:
+        for px in textfit.WRAP_WIDTHS:
             lines = at_width(value, px)
             lines = lines if isinstance(lines, list) else [lines]
-            too_wide = [line for line in lines if charts._text_px(line, size, bold) > px]
+            too_wide = [line for line in lines if textfit.text_px(line, size, bold) > px]
             assert not too_wide, f"the {name} at {px}px: {too_wide}"
             counts.append(len(lines))
         assert counts == sorted(counts, reverse=True), f"the {name} takes more lines on a wider plot: {counts}"
@@ -513,7 +504,7 @@ def test_a_chart_filling_its_container_wraps_every_text_to_fit_each_plot_width(f
 
 def test_the_text_width_follows_the_container_less_the_padding_and_axis_room():
     spec = spec_of(charts.figure_chart(CATALOGUE.figure("russia-iskander-stock"), CATALOGUE))
-    (param,) = [p for p in spec["params"] if p["name"] == charts.TEXT_WIDTH]
+    (param,) = [p for p in spec["params"] if p["name"] == textfit.TEXT_WIDTH]
     assert param["expr"].startswith("isFinite(containerSize()[0]) ? containerSize()[0] - ")
     assert param["expr"].endswith(": width"), "offline (no container) the text follows the plot's own width"
     assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
@@ -536,8 +527,8 @@ def test_a_narrow_series_keeps_its_end_labels_inside_the_plot_and_shortens_its_d
     wide = int(re.match(r"width >= (\d+)", domain["expr"]).group(1))
     assert 300 < wide < 600
     axis = line["encoding"]["x"]["axis"]
-    assert "'February 2022'" in axis["labelExpr"] and "'Feb 2022'" in axis["labelExpr"]
-    assert axis["labelOverlap"] is True and axis["labelFlush"] == charts.NARROW_MARGIN + 2
+    assert '"February 2022"' in axis["labelExpr"] and '"Feb 2022"' in axis["labelExpr"]
+    assert axis["labelOverlap"] is True and axis["labelFlush"] == labels.NARROW_MARGIN + 2
     ends = [lay for lay in layers(spec, "text") if field(lay, "text") in ("label", "change") and len(values(lay)) == 1]
     aligns = {values(lay)[0]["label"] + "/" + field(lay, "text"): lay["mark"]["align"] for lay in ends}
     assert aligns["900 missiles/label"] == {"expr": f"width >= {wide} ? \"right\" : \"left\""}, "left of its point when wide, from it when narrow"
@@ -548,13 +539,13 @@ def test_a_series_label_goes_where_the_line_does_not_run_through_it_on_a_narrow_
     figure = CATALOGUE.figure("russia-iskander-stock")
     claims = sorted(figure.claims, key=lambda c: c.as_of)
     records = [charts._series_record(c, figure.unit) for c in claims]
-    top = 900 * charts.SERIES_HEADROOM
-    charts._place_series_labels(records, top)
+    y_domain = labels.nice_domain(0, 900 * charts.SERIES_HEADROOM)
+    labels.place_series_labels(records, y_domain)
     records[-1]["change"] = "−87%"
-    fit = charts._SeriesFit.of(claims, records, top, True)
+    fit = labels.SeriesFit.of(claims, records, y_domain, True)
     assert fit.places == ("above", "beside-low"), "900 over its point (the line falls away), 119 beside its point, under the line"
     for index, place in ((0, fit.places[0]), (1, fit.places[1])):
-        for px in (charts.WRAP_WIDTHS[0], 230, 300):  # the plot's width on phones 300 to 400 px wide
+        for px in (textfit.WRAP_WIDTHS[0], 230, 300):  # the plot's width on phones 300 to 400 px wide
             box = fit._block(records, index, place, px)
             assert fit._inside(box, px) and fit._hits(records, box, px) == 0
 
@@ -570,21 +561,21 @@ def test_any_title_survives_the_width_expressions_and_draws_offline(title):
 
 
 def test_words_too_long_for_a_line_are_split_and_every_line_fits():
-    lines = charts._fit_lines(["Supercalifragilisticexpialidocious-and-then-some words"], 100, 12)
-    assert all(charts._text_px(line, 12) <= 100 for line in lines)
+    lines = textfit.fit_lines(["Supercalifragilisticexpialidocious-and-then-some words"], 100, 12)
+    assert all(textfit.text_px(line, 12) <= 100 for line in lines)
     assert len(lines) > 2 and "".join(lines).replace(" ", "") == "Supercalifragilisticexpialidocious-and-then-somewords"
-    assert charts._fit_lines([""], 100, 12) == [""]
+    assert textfit.fit_lines([""], 100, 12) == [""]
 
 
 def test_competing_names_are_wrapped_for_each_width_and_the_rows_leave_room_for_the_longest():
     spec = spec_of(charts.figure_chart(COMPETING.figure("soldiers-killed"), COMPETING))
     (names,) = [lay for lay in layers(spec, "text") if lay["mark"].get("lineBreak") == "\n"]
     rows = values(names)
-    for tier, px in enumerate(charts.WRAP_WIDTHS):
+    for tier, px in enumerate(textfit.WRAP_WIDTHS):
         for row in rows:
             lines = row[f"name{tier}"].split("\n")
             assert len(lines) == row[f"lines{tier}"]
-            assert all(charts._text_px(line, charts.NAME_SIZE) <= px for line in lines)
+            assert all(textfit.text_px(line, theme.NAME_SIZE) <= px for line in lines)
             assert " ".join(lines) == row["name"]
     most = max(row["lines0"] for row in rows)
     assert spec["height"] == {"step": charts._row_geometry(most)[0]}
@@ -649,13 +640,13 @@ def test_a_layers_copy_takes_new_properties_without_changing_the_layer():
 def test_text_wraps_the_same_when_words_are_measured_once_as_when_each_line_is_measured_whole():
     """_fit_lines adds up word widths; the line it makes must be exactly as wide as _text_px measures it."""
     text = "According to a US Department of Defense report, as reported by CNN · Firstpost, 2023 — Iskander stock 900 → 119"
-    for px in charts.WRAP_WIDTHS:
-        for size, bold in ((charts.NAME_SIZE, False), (charts.TITLE_SIZE, True)):
-            lines = charts._fit_lines([text], px, size, bold)
+    for px in textfit.WRAP_WIDTHS:
+        for size, bold in ((theme.NAME_SIZE, False), (theme.TITLE_SIZE, True)):
+            lines = textfit.fit_lines([text], px, size, bold)
             assert " ".join(lines) == text
-            assert all(charts._text_px(line, size, bold) <= px for line in lines)
+            assert all(textfit.text_px(line, size, bold) <= px for line in lines)
             for line, following in zip(lines, lines[1:], strict=False):  # greedy: the next word did not fit
-                assert charts._text_px(f"{line} {following.split()[0]}", size, bold) > px
+                assert textfit.text_px(f"{line} {following.split()[0]}", size, bold) > px
 
 
 # -- numbers that mislead (issue 11) ---------------------------------------------------------------
@@ -749,7 +740,7 @@ def test_a_series_of_tiny_shares_keeps_room_for_its_finest_tick_labels():
     ticks = [t for t in re.findall(r">([^<>]+)<", drawn) if t.endswith("%") and " " not in t]
     assert "0.012%" in ticks and "0.002%" in ticks
 
-    (param,) = [p for p in spec["params"] if p["name"] == charts.TEXT_WIDTH]
+    (param,) = [p for p in spec["params"] if p["name"] == textfit.TEXT_WIDTH]
     room = float(re.search(r"containerSize\(\)\[0\] - ([\d.]+)", param["expr"]).group(1))
-    padding = charts._theme()["padding"]
-    assert room >= padding["left"] + padding["right"] + charts._text_px("0.012%", 11) + 11
+    padding = theme.PADDING
+    assert room >= padding["left"] + padding["right"] + textfit.text_px("0.012%", 11) + 11
