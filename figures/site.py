@@ -63,16 +63,13 @@ SVG_ELEMENTS = frozenset({"svg", "g", "path", "rect", "line", "circle", "ellipse
                           "title", "desc", "defs", "clipPath", "linearGradient", "radialGradient", "stop", "style"})
 """The elements a drawn chart may hold to be put into a page: shapes and text; nothing that runs, links or embeds."""
 _SIZE = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)"[^>]*?\sheight="([0-9.]+)"')
-CSP_SCRIPTED = "; ".join([
-    "default-src 'none'",
-    "script-src 'self' 'unsafe-eval'",  # Vega compiles its expressions
-    "style-src 'self' 'unsafe-inline'",  # vega-tooltip adds its own <style>
-    "img-src 'self' data:",
-    "base-uri 'none'",
-    "form-action 'none'",
-])
+CSP_SCRIPTED = templating.content_security_policy(
+    script="'self' 'unsafe-eval'",  # Vega compiles its expressions
+    style="'self' 'unsafe-inline'",  # vega-tooltip adds its own <style>
+    img="'self' data:",
+)
 """The Content-Security-Policy of figure pages and embed cards: the site's own files only, no network request elsewhere."""
-CSP_PLAIN = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'"
+CSP_PLAIN = templating.content_security_policy(style="'self'", img="'self'")
 """The policy of the index, which has no script."""
 
 
@@ -187,9 +184,10 @@ class Drawings:
         A file of its own, fetched after the first paint, rather than text in
         each page: the figure page and its card share it, and neither page
         lays out 15 to 30 KB of JSON before it shows its chart. It is JSON (a
-        literal: nothing in it can run), with ``<``, ``>`` and ``&`` escaped.
+        literal: nothing in it can run) written by ``|tojson``
+        (``figures/templates/specs.js.j2``), with ``<``, ``>``, ``&`` and ``'`` escaped.
         """
-        return f"window.figuresSpecs = {exports.script_json({'wide': self.spec, 'narrow': self.narrow_spec})};\n".encode()
+        return render("specs.js.j2", specs={"wide": self.spec, "narrow": self.narrow_spec}).encode("utf-8")
 
 
 def checked_svg(svg: bytes | None) -> tuple[str | None, tuple[int, int] | None]:
@@ -210,17 +208,15 @@ def chart_markup(drawings: Drawings | None) -> tuple[markupsafe.Markup, tuple[in
     """The page's ``<div id="chart">`` holding the chart drawn (wide, and narrow for phones), and the wide one's size.
 
     CSS shows the narrow drawing on screens narrower than :data:`NARROW_SCREEN`
-    pixels; without drawings the page says the values are listed below.
+    pixels; without drawings the page says the values are listed below
+    (``figures/templates/_chart.html.j2``). Only a drawing :func:`checked_svg`
+    accepts goes in as markup.
     """
     wide, size = checked_svg(drawings.svg if drawings else None)
-    if wide is None:
-        return markupsafe.Markup('<div id="chart" class="chart"><p class="no-chart">The chart is not drawn here; '
-                                 'every value is listed below.</p></div>'), None
-    narrow, _ = checked_svg(drawings.narrow_svg)
-    parts = [f'<div class="drawn wide" data-spec="wide">{wide}</div>']
-    if narrow is not None:
-        parts.append(f'<div class="drawn narrow" data-spec="narrow">{narrow}</div>')
-    return markupsafe.Markup('<div id="chart" class="chart">' + "".join(parts) + "</div>"), size
+    narrow = checked_svg(drawings.narrow_svg)[0] if wide is not None else None
+    markup = render("_chart.html.j2", wide=None if wide is None else markupsafe.Markup(wide),
+                    narrow=None if narrow is None else markupsafe.Markup(narrow)).rstrip("\n")
+    return markupsafe.Markup(markup), size
 
 
 def _plain_drawing(text: str) -> bool:
@@ -280,12 +276,11 @@ def figure_page(catalogue: Catalogue, figure: Figure, drawings: Drawings, base_u
                    credit=credit_line(figure, catalogue, urls.page))
     article = exports.figure_article(catalogue, figure, exports.figure_page_url(figure), chart=chart,
                                      after=markupsafe.Markup(reuse), edition=edition)
+    head = templating.Head(title=figure.title, csp=CSP_SCRIPTED, canonical=urls.page,
+                           description=formatting.headline(figure) + ". " + formatting.source_line(figure, catalogue))
     return render(
-        "figure.html.j2", figure=figure, assets=site_assets, csp=CSP_SCRIPTED,
-        urls=urls, root=depth_prefix(edition),
-        summary_text=formatting.headline(figure) + ". " + formatting.source_line(figure, catalogue),
-        json_ld=markupsafe.Markup(exports.script_json(json_ld(catalogue, figure, base_url, edition))),
-        article=markupsafe.Markup(article),
+        "figure.html.j2", head=head, figure=figure, assets=site_assets, urls=urls, root=depth_prefix(edition),
+        json_ld=json_ld(catalogue, figure, base_url, edition), article=markupsafe.Markup(article),
     ).encode("utf-8")
 
 
@@ -296,9 +291,10 @@ def embed_page(catalogue: Catalogue, figure: Figure, drawings: Drawings, base_ur
     chart, _ = chart_markup(drawings)
     archived = edition is not None and edition.archived
     site_assets = (site_assets or assets()).relative(depth_prefix(edition))
+    urls = figure_urls(base_url, figure.id, edition.number if archived else None)
     return render(
-        "embed.html.j2", figure=figure, assets=site_assets, csp=CSP_SCRIPTED, script_after_chart=script_after_chart(site_assets),
-        urls=figure_urls(base_url, figure.id, edition.number if archived else None), edition=edition,
+        "embed.html.j2", head=templating.Head(title=figure.title, csp=CSP_SCRIPTED, canonical=urls.page, robots="noindex"),
+        figure=figure, assets=site_assets, script_after_chart=script_after_chart(site_assets), edition=edition,
         corrections=[(c.date.label, c.note) for c in figure.corrections], headline=formatting.headline(figure), summary=summary,
         meaning=formatting.CONFIDENCE_MEANING[summary], chart=chart,
         source_line=formatting.source_line(figure, catalogue),
@@ -308,8 +304,9 @@ def embed_page(catalogue: Catalogue, figure: Figure, drawings: Drawings, base_ur
 def withdrawn_page(title: str, withdrawal: Withdrawal, versions: tuple[tuple[int, PartialDate], ...],
                    site_assets: Assets | None = None) -> bytes:
     """``DIR/<id>/index.html`` of a withdrawn figure: its last title, when and why it was withdrawn, links to its versions."""
-    return render("withdrawn.html.j2", title=title, figure_id=withdrawal.id, date=withdrawal.date.label, note=withdrawal.note,
-                  versions=versions, csp=CSP_PLAIN, assets=(site_assets or assets()).relative("../")).encode("utf-8")
+    head = templating.Head(title=f"Withdrawn: {title}", csp=CSP_PLAIN, robots="noindex")
+    return render("withdrawn.html.j2", head=head, title=title, figure_id=withdrawal.id, date=withdrawal.date.label,
+                  note=withdrawal.note, versions=versions, assets=(site_assets or assets()).relative("../")).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -338,7 +335,7 @@ def index_page(catalogue: Catalogue, entries: list[IndexEntry], site_assets: Ass
             "drawn": entry.size is not None, "width": width, "height": height,
         })
     return render(
-        "index.html.j2", title=title, csp=CSP_PLAIN, assets=site_assets or assets(), figures=items,
+        "index.html.j2", head=templating.Head(title=title, csp=CSP_PLAIN), title=title, assets=site_assets or assets(), figures=items,
         stories=[{"publisher": s.publisher, "title": s.title, "url": exports.safe_url(s.url), "published": s.published.label}
                  for s in stories],
         legend=[(c, formatting.CONFIDENCE_MEANING[c]) for c in Confidence],
