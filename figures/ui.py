@@ -207,7 +207,7 @@ def claims_table(figure: Figure, catalogue: Catalogue) -> None:
         with st.container(horizontal=True):
             for source_id in linked:
                 source = catalogue.sources[source_id]
-                st.link_button(f"Open the source: {source.name}", source.url, icon=":material/open_in_new:")
+                st.link_button(f"Open the source: {md_escape(source.name)}", source.url, icon=":material/open_in_new:")  # a label is markdown
 
 
 def table(frame: pd.DataFrame) -> None:
