@@ -11,19 +11,11 @@ from streamlit.testing.v1 import AppTest
 from figures import formatting, ui
 from figures.loader import load
 from figures.model import Qualifier
-from tests import conftest
+from tests.conftest import run_app, texts
 
 ROOT = Path(__file__).parents[1]
 DATA = ROOT / "data" / "figures.yaml"
 CATALOGUE = load(DATA)
-
-
-def run_app(monkeypatch, data: Path = DATA, **params: str) -> AppTest:
-    return conftest.run_app(monkeypatch, data, **params)
-
-
-def texts(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
 
 
 # -- How we rate: the qualifiers in words, and a key to the charts' marks ---------------------------
@@ -88,7 +80,7 @@ def test_every_claim_table_links_each_source_that_has_an_address(monkeypatch):
 
     sources = {CATALOGUE.sources[c.source] for c in figure.claims if CATALOGUE.sources[c.source].url}
     buttons = {b.proto.label: b.proto.url for b in at.get("link_button") if b.proto.label.startswith("Open the source")}
-    assert buttons == {f"Open the source: {s.name}": s.url for s in sources}
+    assert buttons == {f"Open the source: {ui.md_escape(s.name)}": s.url for s in sources}  # a label is markdown
 
 
 def test_the_data_behind_a_chart_opens_as_a_table_in_words(monkeypatch):

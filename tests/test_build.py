@@ -11,11 +11,9 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from frictionless import validate
 
 from figures import formatting, units
@@ -27,14 +25,11 @@ from figures.frames import COLUMN_DESCRIPTIONS, CSV_COLUMNS, NUMERIC_COLUMNS
 from figures.loader import load, load_text
 from figures.model import Catalogue
 from figures.render import TIMEOUT_ENV
+from tests.conftest import Page, files_of
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = load(ROOT / "data" / "figures.yaml")
 HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)>"
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def stamps_of(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -54,30 +49,6 @@ def site_files(figure_ids) -> set[str]:
 def undrawn_files(figure_ids) -> set[str]:
     """The files of these figures when their images could not be drawn."""
     return {f"{fid}/{name}" for fid in figure_ids for name in FIGURE_FILES if name not in IMAGE_FILES}
-
-
-class Links(HTMLParser):
-    """Tags with attributes and the visible text of a page."""
-
-    def __init__(self, page: bytes) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.chunks: list[str] = []
-        self._skip = 0
-        self.feed(page.decode("utf-8"))
-        self.close()
-        self.text = re.sub(r"\s+", " ", " ".join(self.chunks))
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        self._skip += tag in ("style", "title", "script")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("style", "title", "script")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.chunks.append(data)
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +165,7 @@ def test_datapackage_lists_every_source_and_every_unit(sites):
 def test_site_index_links_every_figure_with_headline_confidence_word_and_attribution(sites):
     site, _, _ = sites
 
-    page = Links((site / "index.html").read_bytes())
+    page = Page((site / "index.html").read_bytes())
 
     hrefs = [a["href"] for t, a in page.tags if t == "a"]
     for figure in REAL.figures:
@@ -210,7 +181,7 @@ def test_site_index_links_every_figure_with_headline_confidence_word_and_attribu
 def test_site_index_is_responsive_runs_no_script_and_loads_only_files_of_the_site(sites):
     site, _, _ = sites
 
-    page = Links((site / "index.html").read_bytes())
+    page = Page((site / "index.html").read_bytes())
 
     assert ("meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"}) in page.tags
     assert not [t for t, a in page.tags if t in ("script", "iframe")]
@@ -221,7 +192,7 @@ def test_site_index_is_responsive_runs_no_script_and_loads_only_files_of_the_sit
 def test_site_index_shows_every_figure_chart_small_from_its_drawn_svg(sites):
     site, _, _ = sites
 
-    images = [a for t, a in Links((site / "index.html").read_bytes()).tags if t == "img"]
+    images = [a for t, a in Page((site / "index.html").read_bytes()).tags if t == "img"]
 
     assert [a["src"] for a in images] == [f"{f.id}/chart.svg" for f in REAL.figures]
     for attributes in images:
@@ -239,12 +210,12 @@ def test_hostile_text_is_escaped_in_the_site_index_and_the_figure_page(catalogue
 
     index = (tmp_path / "index.html").read_text("utf-8")
     assert "<script" not in index and "<img src=x" not in index
-    assert [a["src"] for t, a in Links(index.encode()).tags if t == "img"] == [f"{f.id}/chart.svg" for f in catalogue.figures]
+    assert [a["src"] for t, a in Page(index.encode()).tags if t == "img"] == [f"{f.id}/chart.svg" for f in catalogue.figures]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index and "&lt;img src=x onerror=alert(1)&gt;" in index
-    assert f"T {HOSTILE}" in Links(index.encode()).text
+    assert f"T {HOSTILE}" in Page(index.encode()).text
     for name in ("index.html", "embed.html"):
         page = (tmp_path / "target" / name).read_text("utf-8")
-        scripts = [a for t, a in Links(page.encode()).tags if t == "script"]
+        scripts = [a for t, a in Page(page.encode()).tags if t == "script"]
         assert [a.get("type") or a.get("src", "").split("/")[-1].split("-")[0] for a in scripts] == (
             ["figure", "application/ld+json"] if name == "index.html" else ["figure"])
         assert "<script>alert" not in page and "<img src=x" not in page and "onerror=alert(1)>" not in page
@@ -402,12 +373,12 @@ def test_a_figure_the_renderer_cannot_draw_loses_only_its_images_and_the_build_s
     for fid in good:
         for file, fmt in (("chart.png", "png"), ("chart.svg", "svg")):
             assert site[f"{fid}/{file}"] == EXPORTERS[fmt].render(catalogue, catalogue.figure(fid)), (fid, file)
-    index = Links(site["index.html"])
+    index = Page(site["index.html"])
     hrefs = [a["href"] for t, a in index.tags if t == "a"]
     assert "target/index.html" in hrefs and "good-before/chart.png" in hrefs and "target/chart.png" not in hrefs
     assert all((out / h).is_file() for h in hrefs if not h.startswith(("http:", "https:")))  # no broken local link
     assert index.text.count("(the images could not be drawn)") == 1
-    assert "(the images could not be drawn)" in Links(site["target/index.html"]).text
+    assert "(the images could not be drawn)" in Page(site["target/index.html"]).text
     assert "panicked" not in capfd.readouterr().err
 
 
@@ -434,13 +405,6 @@ def test_python_m_figures_build_reports_each_figure_it_could_not_draw_writes_the
 
 
 # -- the command line -------------------------------------------------------------------------
-
-@pytest.fixture
-def runner(monkeypatch):
-    monkeypatch.delenv("FIGURES_DATA", raising=False)
-    monkeypatch.delenv("FIGURES_PUBLIC_URL", raising=False)
-    return CliRunner()
-
 
 def test_build_with_a_bad_figure_builds_the_others_reports_it_and_exits_0(runner, bad_catalogue, tmp_path):
     out = tmp_path / "site"

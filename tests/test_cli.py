@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
 from figures.cli import main
 from figures.exports import EXPORTERS, read_csv
@@ -16,12 +15,6 @@ from figures.loader import load
 from figures.render import TIMEOUT_ENV
 
 PROBLEM_LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+): (?P<what>[^\n]+?); (?P<fix>[^\n]+)$")
-
-
-@pytest.fixture
-def runner(monkeypatch):
-    monkeypatch.delenv("FIGURES_DATA", raising=False)
-    return CliRunner()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -173,8 +172,16 @@ def _package_state() -> dict[str, int]:
     return {str(p.relative_to(REPO)): p.stat().st_mtime_ns for p in (REPO / "figures").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
 
 
-def test_each_set_of_declarations_builds_its_registry_once():
-    declarations = (units.Declaration("truck", "vehicle"),)
+def test_each_set_of_declarations_has_one_unit_system_holding_exactly_its_units():
+    trucks = (units.Declaration("truck", "vehicle"),)
+    refugees = (units.Declaration("refugee", dimension="refugees"),)
 
-    assert units.system(declarations) is units.system(tuple(declarations))
-    assert Path(units.DEFINITIONS).name == "units.txt"
+    system = units.system(trucks)
+
+    assert system is units.system(tuple(trucks)) and system is not units.system(refugees)
+    assert system.problems == () and system.declares("truck") and not system.declares("refugee")
+    assert system.info("truck").dimension == units.unit_info("vehicle").dimension == "[count]"
+    assert system.info("truck") is system.info("truck")
+    with pytest.raises(units.UnitError, match="unknown unit 'refugee'"):
+        system.info("refugee")
+    assert units.system(refugees).info("refugee").is_count

@@ -6,16 +6,9 @@ import pytest
 
 from figures import formatting
 from figures.formatting import attribution, bare, claim_value, confidence_summary, headline, is_competing, number, source_line
-from figures.loader import load, load_text
+from figures.loader import load_text
 from figures.model import Confidence, PartialDate, Qualifier
 from figures.units import UnitInfo, unit_info
-
-
-@pytest.fixture(scope="module")
-def real(repo):
-    catalogue = load(repo / "data" / "figures.yaml")
-    assert catalogue.ok
-    return catalogue
 
 
 @pytest.mark.parametrize(

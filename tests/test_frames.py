@@ -5,12 +5,7 @@ from __future__ import annotations
 import pytest
 
 from figures.frames import CHART_DATA_COLUMNS, COLUMN_DESCRIPTIONS, CSV_COLUMNS, READER_COLUMNS, claim_rows, figure_records, reader_frame
-from figures.loader import load, load_text
-
-
-@pytest.fixture
-def real(repo):
-    return load(repo / "data" / "figures.yaml")
+from figures.loader import load_text
 
 
 def test_every_row_has_exactly_the_csv_columns(real):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -13,55 +12,12 @@ from figures import formatting, site
 from figures.build import build_site
 from figures.loader import load, load_text
 from figures.model import Confidence
+from tests.conftest import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = load(ROOT / "data" / "figures.yaml")
 BASE = "https://news.example/figures/"
 HOSTILE = '</script><script>alert(1)</script> "quoted" <b>bold</b>'
-
-
-class Page(HTMLParser):
-    """A page's tags with their attributes, the text inside each script element, and its visible text."""
-
-    def __init__(self, data: bytes) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.scripts: list[tuple[dict, str]] = []
-        self.textareas: list[str] = []
-        self.chunks: list[str] = []
-        self._inside: str | None = None
-        self.feed(data.decode("utf-8"))
-        self.close()
-        self.text = re.sub(r"\s+", " ", " ".join(self.chunks))
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        if tag in ("script", "textarea", "style", "title"):
-            self._inside = tag
-            if tag == "script":
-                self.scripts.append((dict(attrs), ""))
-            elif tag == "textarea":
-                self.textareas.append("")
-
-    def handle_endtag(self, tag):
-        if tag == self._inside:
-            self._inside = None
-
-    def handle_data(self, data):
-        if self._inside == "script":
-            attrs, text = self.scripts[-1]
-            self.scripts[-1] = (attrs, text + data)
-        elif self._inside == "textarea":
-            self.textareas[-1] += data
-        elif self._inside is None:
-            self.chunks.append(data)
-
-    def script_of(self, kind: str) -> str:
-        (text,) = [text for attrs, text in self.scripts if attrs.get("type") == kind]
-        return text
-
-    def attributes(self, tag: str, **match: str) -> list[dict]:
-        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in match.items())]
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +137,7 @@ def test_oembed_is_discoverable_from_the_page_and_answers_rich_with_the_embed_sn
     snippet = Page(oembed["html"].encode())
     (iframe,) = snippet.attributes("iframe")
     assert iframe["src"] == f"{BASE}{figure.id}/v1/embed.html" and iframe["height"] == str(oembed["height"])  # its version: never changes
-    ((attributes, script),) = snippet.scripts
+    ((attributes, script),) = snippet.script_elements
     assert script == formatting.HOST_SCRIPT and "figures:height" in script
     assert page.textareas == [oembed["html"]]  # the page shows journalists the same code
     (canonical,) = page.attributes("link", rel="canonical")

@@ -115,16 +115,30 @@ def test_an_input_that_once_made_the_loader_raise_serves_the_valid_rest(tmp_path
     assert len(catalogue.figures) >= 9, "more than the entry holding the bad input was dropped"
 
 
-def test_truncated_file_is_never_served_as_complete(catalogue_file):
+TRUNCATED_AT = {
+    # where the cut falls: (the text the file ends in, the needle on the reported line, the problems' codes there)
+    "inside a title": ("title: Russia's stock of Isk", "- id: russia-iskander-stock", ["missing-field", "missing-field", "missing-field", "no-topic"]),
+    "inside a quote": ('quote: "According to Ukr', 'quote: "According to Ukr', ["yaml-syntax"]),
+}
+
+
+@pytest.mark.parametrize(("ends", "needle", "codes"), list(TRUNCATED_AT.values()), ids=list(TRUNCATED_AT))
+def test_truncated_file_is_served_with_the_problems_of_its_cut_figure_never_as_complete(catalogue_file, ends, needle, codes):
+    """A save cut short: the figures before the cut are served, the cut one is reported at its line, none after it pretends to be there."""
     store = CatalogueStore(catalogue_file)
-    store.status()
+    whole = store.status().snapshot.catalogue
     text = catalogue_file.read_text(encoding="utf-8")
-    cut = text[: text.index("- id: russia-iskander-stock") + 60]
+    cut = text[: text.index(ends) + len(ends)]
+    line = next(number for number, row in enumerate(cut.split("\n"), start=1) if needle in row)
     _touch(catalogue_file, cut, 4_000_000_000)
+
     status = store.status()
+
     served = status.snapshot.catalogue
-    assert served.problems or status.notice, "a truncated file was served without any problem or notice"
-    assert served.figure("russia-iskander-stock") is None or status.notice
+    assert status.notice is None  # a catalogue with problems is what the file holds; the app lists them for editors
+    assert [f.id for f in served.figures] == [f.id for f in whole.figures[: [f.id for f in whole.figures].index("russia-iskander-stock")]]
+    assert sorted((p.line, p.code) for p in served.problems) == [(line, code) for code in codes]
+    assert not served.ok
 
 
 def test_partial_failure_serves_every_good_figure(catalogue_file):

@@ -231,18 +231,44 @@ def test_to_canonical_keeps_none():
     assert to_canonical(None, "day") is None
 
 
-def test_loading_many_figures_parses_each_unit_once(catalogue_text):
+def test_each_distinct_unit_string_is_parsed_once_and_a_bad_one_is_a_problem_on_every_figure(catalogue_text, line_of, monkeypatch):
     text = catalogue_text()
-    extra = "".join(text[text.index("  - id: target"):text.index("  - id: good-after")].replace("id: target", f"id: copy-{i}") for i in range(30))
+    target = text[text.index("  - id: target"):text.index("  - id: good-after")]
+    copies = "".join(target.replace("id: target", f"id: copy-{i}") for i in range(30))
+    bad = "".join(target.replace("id: target", f"id: bad-{i}").replace("unit: vehicle", f"unit: humvee  # bad-{i}") for i in range(2))
+    parsed: list[str] = []
+    parse = units._parse
+    monkeypatch.setattr(units, "_parse", lambda ureg, unit, declared: parsed.append(unit) or parse(ureg, unit, declared))
     units._builtin_info.cache_clear()
 
-    catalogue = load_text(text + extra)
+    catalogue = load_text(text + copies + bad)
 
-    assert catalogue.ok and len(catalogue.figures) == 33
-    info = units._builtin_info.cache_info()
-    assert info.misses == 2  # "vehicle" and "missile"
-    assert info.hits >= 31
+    assert parsed.count("vehicle") == 1 and parsed.count("missile") == 1
+    assert len(catalogue.figures) == 33 and {f.id for f in catalogue.figures} >= {"target", "copy-0", "copy-29"}
+    vehicles = [f.unit_info for f in catalogue.figures if f.unit == "vehicle"]
+    assert len(vehicles) == 32 and all(info == unit_info("vehicle") for info in vehicles) and vehicles[0].dimension == "[count]"
+    whole = text + copies + bad
+    assert [(p.line, p.code) for p in catalogue.problems] == [(line_of(whole, f"# bad-{i}"), "unknown-unit") for i in range(2)]
+    assert all("unknown unit 'humvee'" in p.message for p in catalogue.problems)
 
 
-def test_registry_is_built_once():
-    assert units.registry() is units.registry()
+def _defined_in_units_txt() -> dict[str, str]:
+    """Each name (and alias) units.txt defines, and what it is defined as: a new dimension ``[...]`` or another unit."""
+    out = {}
+    for line in units.DEFINITIONS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, definition, *aliases = [part.strip() for part in line.split("=")]
+            out |= dict.fromkeys([name, *aliases], definition)
+    return out
+
+
+def test_the_one_registry_is_shared_and_knows_every_unit_units_txt_defines_in_its_dimension():
+    ureg = units.registry()
+    defined = _defined_in_units_txt()
+
+    assert ureg is units.registry()
+    assert {"USD", "dollar", "GBP", "vehicle", "missile", "person", "troop", "strike"} <= set(defined)
+    for name, definition in defined.items():
+        expected = definition if definition.startswith("[") else str(ureg.get_dimensionality(definition))
+        assert str(ureg.get_dimensionality(name)) == expected, name
+    assert unit_info("troop").dimension == "[person]" and unit_info("dollar").name == "USD"

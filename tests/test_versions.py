@@ -17,16 +17,13 @@ from figures.build import FIGURE_FILES, build_site
 from figures.exports import EXPORTERS, read_csv
 from figures.loader import load
 from figures.model import PartialDate
+from tests.conftest import files_of
 
 DAY1, DAY2, DAY3 = PartialDate(2026, 1, 10), PartialDate(2026, 2, 1), PartialDate(2026, 3, 1)
 CORRECTION = """    corrections:
       - date: 2026-02-01
         note: "The count was entered as 5; the source gives 6."
 """
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def publish(path: Path, day: PartialDate) -> tuple[list[versions.Version], list]:

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import STORY_PAGE_SIZE as STORY_PAGE_SIZE  # figures on one page of a story, read from app.py (its one definition)
+
 ROOT = Path(__file__).parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("FIGURES_CHROMIUM", "/usr/bin/chromium")
@@ -31,8 +33,6 @@ CHROMIUM_ARGS = [
 ]
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 CHART_DRAWN = '[data-testid="stVegaLiteChart"] svg, [data-testid="stVegaLiteChart"] canvas'
-STORY_PAGE_SIZE = 3
-"""Figures (each with its chart) on one page of a story: ``app.STORY_PAGE_SIZE``; tests/test_app.py checks they agree."""
 
 
 def free_port() -> int:
