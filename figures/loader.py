@@ -450,6 +450,10 @@ class _Builder:
         if node is None:
             if "figures" not in top.node and self.single:
                 self.problem(top.node.line, "the key figures: is missing; add a figures: list at the left margin", "missing-section", "figures")
+            elif "figures" in top.node:
+                # A file cut just after "figures:" reads as no figures at all: never serve that as a complete catalogue.
+                self.problem(top.line("figures"), "figures: holds nothing; start each figure with `- id:` on the lines "
+                             "below, or write figures: [] for a catalogue with no figures yet", "empty-section", "figures")
             return ()
         if not isinstance(node, YSeq):
             self.problem(top.line("figures"), "figures: must be a list; start each figure with `- id:`", "bad-structure", "figures")

@@ -141,6 +141,22 @@ def test_truncated_file_is_served_with_the_problems_of_its_cut_figure_never_as_c
     assert not served.ok
 
 
+def test_a_file_cut_just_after_figures_keeps_the_last_good_catalogue_with_a_notice(catalogue_file):
+    """Cut right after ``figures:``, a file reads as no figures at all: an empty-section problem, never an empty catalogue served as whole."""
+    store = CatalogueStore(catalogue_file)
+    whole = store.status().snapshot.catalogue
+    text = catalogue_file.read_text(encoding="utf-8")
+    cut = text[: text.index("\nfigures:\n") + len("\nfigures:\n")]
+    _touch(catalogue_file, cut, 4_000_000_000)
+
+    status = store.status()
+
+    assert status.snapshot.catalogue is whole
+    assert status.notice is not None and "broken (1 problem(s)); showing the last good version" in status.notice
+    (problem,) = store._current.catalogue.problems
+    assert (problem.code, problem.line) == ("empty-section", cut.count("\n"))
+
+
 def test_partial_failure_serves_every_good_figure(catalogue_file):
     store = CatalogueStore(catalogue_file)
     text = catalogue_file.read_text(encoding="utf-8").replace("unit: piece", "unit: pieces of eight $")
