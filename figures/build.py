@@ -194,22 +194,6 @@ def build_site(catalogue: Catalogue, out_dir: Path, jobs: int = 2, progress: boo
     return written
 
 
-def figure_files(catalogue: Catalogue, figure: Figure) -> dict[str, bytes]:
-    """The bytes of the published files of one figure that are also app downloads (the images, JSON and CSV).
-
-    The images are drawn by :func:`figures.render.shared`'s child process.
-
-    Raises
-    ------
-    figures.render.RenderError
-        If the images could not be drawn.
-    """
-    spec = exports.chart_spec(catalogue, figure)
-    png, svg = render.shared().call(images.png_and_svg, spec, *exports.image_labels(spec, figure))
-    return {"chart.png": png, "chart.svg": svg, "chart.vl.json": exports.spec_json(spec),
-            "data.csv": exports.EXPORTERS["csv"].render(catalogue, figure)}
-
-
 # -- what goes where ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -317,7 +301,7 @@ def figure_key(folder: Folder, base_url: str | None, site_assets: site.Assets) -
     sources = [repr(catalogue.sources[h]) for h in cited if h in catalogue.sources]
     return cache_module.digest(code_fingerprint(site_assets), folder.path, repr(figure), *sources,
                                repr(catalogue.stories.get(figure.story)), repr(folder.edition),
-                               base_url or "", exports.public_base_url() or "")
+                               base_url or "", exports.public_base_url() or "", exports.credit_line(None) or "")
 
 
 def image_key(specs: tuple[dict, ...], labels: tuple[str, str, str]) -> str:
@@ -429,8 +413,9 @@ class _SiteWriter:
                     sizes[folder.path] = size
                     bar.update(1)
                     continue
-                specs = (exports.chart_spec(folder.catalogue, folder.figure),
-                         exports.chart_spec(folder.catalogue, folder.figure, width=exports.NARROW_WIDTH))
+                credit = exports.credit_line(self.base_url + folder.path + "/" if self.base_url else None)  # its own page's address
+                specs = (exports.chart_spec(folder.catalogue, folder.figure, credit=credit),
+                         exports.chart_spec(folder.catalogue, folder.figure, width=exports.NARROW_WIDTH, credit=credit))
                 labels = exports.image_labels(specs[0], folder.figure)
                 images_key = image_key(specs, labels)
                 drawn = self.cached_images(images_key)

@@ -125,7 +125,7 @@ class _Frame:
 
 # -- public builders ------------------------------------------------------------------------
 
-def figure_chart(figure: Figure, catalogue: Catalogue, width: int | None = None) -> ThemedLayer:
+def figure_chart(figure: Figure, catalogue: Catalogue, width: int | None = None, credit: str | None = None) -> ThemedLayer:
     """Chart one figure in the shape its claims have.
 
     Parameters
@@ -137,6 +137,9 @@ def figure_chart(figure: Figure, catalogue: Catalogue, width: int | None = None)
     width : int, optional
         Width of the plot in pixels; None fills the container (text is then
         wrapped for a narrow phone column).
+    credit : str, optional
+        Words drawn after the source line, such as the figure's permalink and
+        the newsroom's licence (:func:`figures.exports.credit_line`).
 
     Returns
     -------
@@ -145,12 +148,13 @@ def figure_chart(figure: Figure, catalogue: Catalogue, width: int | None = None)
     """
     if not figure.claims:
         raise ValueError(f"figure {figure.id!r} has no claims to chart")
+    source = formatting.source_line(figure, catalogue) + (f" · {credit}" if credit else "")
     with unvalidated():
         if len(figure.claims) == 1:
-            return _single_chart(figure, catalogue, width)
+            return _single_chart(figure, catalogue, width, source)
         if formatting.is_competing(figure):
-            return _competing_chart(figure, catalogue, width)
-        return _series_chart(figure, catalogue, width)
+            return _competing_chart(figure, catalogue, width, source)
+        return _series_chart(figure, catalogue, width, source)
 
 
 def comparison_groups(catalogue: Catalogue, story_id: str) -> list[list[Figure]]:
@@ -199,10 +203,9 @@ def comparison_chart(figures: list[Figure], catalogue: Catalogue, width: int | N
         return None
     info = figures[0].unit_info
     with unvalidated():
-        rows = [_comparison_row(i, f, c) for i, (f, c) in enumerate(chosen)]
+        rows = [_comparison_row(i, f, c, catalogue) for i, (f, c) in enumerate(chosen)]
         converted = any(f.unit_info.factor != 1 for f, _ in chosen)
-        topics = {f.topic for f, _ in chosen}
-        title = "Compared on one scale" + (f": {topics.pop()}" if len(topics) == 1 and None not in topics else "")
+        title = " vs ".join(f.title for f, _ in chosen)  # what it compares, so two comparisons never share a title
         subtitle = _scale_note(info) + (" (converted where a source used another unit)" if converted else "")
         description = f"{title}. {subtitle}. " + "; ".join(f"{r['name']}: {r['label']}" for r in rows) + "."
         frame = _Frame(title, subtitle, _drawn_source_line(chosen, catalogue), description, width)
@@ -211,16 +214,16 @@ def comparison_chart(figures: list[Figure], catalogue: Catalogue, width: int | N
 
 # -- the three shapes -----------------------------------------------------------------------
 
-def _single_chart(figure: Figure, catalogue: Catalogue, width: int | None) -> ThemedLayer:
+def _single_chart(figure: Figure, catalogue: Catalogue, width: int | None, source: str) -> ThemedLayer:
     claim = figure.claims[0]
     row = _row(0, claim, figure.unit_info, name=None)
     subtitle = f"As of {claim.as_of.label} · {formatting.CONFIDENCE_LABELS[claim.confidence]}"
     description = f"{figure.title}: {_claim_sentence(claim, figure.unit_info, catalogue)}."
-    frame = _Frame(figure.title, subtitle, formatting.source_line(figure, catalogue), description, width)
+    frame = _Frame(figure.title, subtitle, source, description, width)
     return _rows_chart([row], figure.unit_info, frame, named=False)
 
 
-def _competing_chart(figure: Figure, catalogue: Catalogue, width: int | None) -> ThemedLayer:
+def _competing_chart(figure: Figure, catalogue: Catalogue, width: int | None, source: str) -> ThemedLayer:
     claims = _by_date(figure.claims)
     dates = {c.as_of for c in claims}
     rows = []
@@ -232,11 +235,11 @@ def _competing_chart(figure: Figure, catalogue: Catalogue, width: int | None) ->
     subtitle = f"{len(claims)} estimates by different sources, {when}"
     sentences = "; ".join(_claim_sentence(c, figure.unit_info, catalogue) for c in claims)
     description = f"{figure.title}: the sources disagree. {sentences}."
-    frame = _Frame(figure.title, subtitle, formatting.source_line(figure, catalogue), description, width)
+    frame = _Frame(figure.title, subtitle, source, description, width)
     return _rows_chart(rows, figure.unit_info, frame, named=True)
 
 
-def _series_chart(figure: Figure, catalogue: Catalogue, width: int | None) -> ThemedLayer:
+def _series_chart(figure: Figure, catalogue: Catalogue, width: int | None, source: str) -> ThemedLayer:
     """A line through the claims in date order, labelled like a slope chart: first value left of the line, last right.
 
     Filling its container, the chart keeps that layout while the plot is wide
@@ -279,7 +282,7 @@ def _series_chart(figure: Figure, catalogue: Catalogue, width: int | None) -> Th
     sentences = "; then ".join(_claim_sentence(c, figure.unit_info, catalogue) for c in claims)
     description = f"{figure.title}, over time: {sentences}" + (f". Change from first to last: {change}." if change else ".")
     reserve = _value_labels_px(figure.unit_info, *y_domain) + 11 if fit else 0  # the value axis: labels, tick, padding
-    frame = _Frame(figure.title, subtitle, formatting.source_line(figure, catalogue), description, width)
+    frame = _Frame(figure.title, subtitle, source, description, width)
     return _framed(layers, frame, SERIES_HEIGHT, reserve)
 
 
@@ -308,12 +311,14 @@ def _row(index: int, claim: Claim, unit: str | units.UnitInfo, name: str | None,
     }
 
 
-def _comparison_row(index: int, figure: Figure, claim: Claim) -> dict:
+def _comparison_row(index: int, figure: Figure, claim: Claim, catalogue: Catalogue) -> dict:
+    """A bar of a comparison, named by its figure, its rating in words and the source it came through."""
     info = figure.unit_info
     label = formatting.claim_value(claim, figure.unit_info)
     if info.factor != 1:
         label += f" (= {_converted_text(claim, info)})"
-    return _row(index, claim, figure.unit_info, name=figure.title, factor=info.factor, label=label)
+    name = f"{figure.title} · {formatting.CONFIDENCE_LABELS[claim.confidence]} · {formatting.via_line(claim, catalogue)}"
+    return _row(index, claim, figure.unit_info, name=name, factor=info.factor, label=label)
 
 
 def _rows_chart(rows: list[dict], unit: str | units.UnitInfo, frame: _Frame, named: bool) -> ThemedLayer:

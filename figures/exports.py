@@ -135,16 +135,31 @@ NARROW_WIDTH = 260
 """Plot width in pixels of the static site's second drawing of each chart, shown on screens as narrow as a phone's."""
 PUBLIC_URL_ENV = "FIGURES_PUBLIC_URL"
 """Environment variable holding the app's public address; the HTML page links back to the figure there."""
+LICENCE_ENV = "FIGURES_LICENCE"
+"""Environment variable holding the newsroom's licence line for images (``CC BY 4.0``, ``© The Daily Example``); none if unset."""
 
 
-def chart_spec(catalogue: Catalogue, figure: Figure, width: int | None = EXPORT_WIDTH) -> dict:
+def credit_line(url: str | None) -> str | None:
+    """What an image carries after its source line: the page it belongs to and the newsroom's licence, or None.
+
+    Parameters
+    ----------
+    url : str, optional
+        The figure's permalink (the app's ``?figure=<id>``, or a page of the static site); left out if not a safe http(s) URL.
+    """
+    licence = " ".join(os.environ.get(LICENCE_ENV, "").split())
+    parts = [u for u in (safe_url(url),) if u] + ([licence] if licence else [])
+    return " · ".join(parts) or None
+
+
+def chart_spec(catalogue: Catalogue, figure: Figure, width: int | None = EXPORT_WIDTH, credit: str | None = None) -> dict:
     """The figure's Vega-Lite spec in the house theme (``width=None``: fill the container).
 
     Not validated against the Vega-Lite schema here (that took two thirds of
     the time of building a spec); tests/test_charts.py validates every chart
     of the seed and hostile catalogues, and vl-convert refuses invalid specs.
     """
-    return charts.figure_chart(figure, catalogue, width=width).to_dict(validate=False)
+    return charts.figure_chart(figure, catalogue, width=width, credit=credit).to_dict(validate=False)
 
 
 def vl_json(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
@@ -158,7 +173,8 @@ def spec_json(spec: dict) -> bytes:
 
 
 def png(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
-    """The chart as a PNG at :data:`figures.images.PNG_SCALE` times its size, text and source line included.
+    """The chart as a PNG at :data:`figures.images.PNG_SCALE` times its size, text and source line included,
+    then the figure's permalink (with :data:`PUBLIC_URL_ENV`) and the licence (:data:`LICENCE_ENV`), so a re-post keeps them.
 
     Drawn by the process's :func:`figures.render.shared` child, never in this process.
 
@@ -167,7 +183,8 @@ def png(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
     figures.render.RenderError
         If the renderer crashed, hung or refused the chart; its message is fit for readers.
     """
-    return render.shared().call(images.draw_png, chart_spec(catalogue, _need(figure, "png")))
+    figure = _need(figure, "png")
+    return render.shared().call(images.draw_png, chart_spec(catalogue, figure, credit=credit_line(figure_page_url(figure))))
 
 
 def svg(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
@@ -175,7 +192,8 @@ def svg(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
 
     Drawn like :func:`png`, and raises :class:`figures.render.RenderError` like it.
     """
-    spec = chart_spec(catalogue, _need(figure, "svg"))
+    figure = _need(figure, "svg")
+    spec = chart_spec(catalogue, figure, credit=credit_line(figure_page_url(figure)))
     return render.shared().call(images.draw_svg, spec, *image_labels(spec, figure))
 
 

@@ -260,23 +260,33 @@ def attribution(claim: Claim, catalogue: Catalogue) -> str:
     joined with arrows, source first: ``via General SVR → The Sun, January 2023``.
     """
     verb = "Claimed by" if claim.confidence in (Confidence.CLAIMED, Confidence.UNVERIFIED) else "According to"
+    return f"{verb} {claim.claimant} · {via_line(claim, catalogue)}"
+
+
+def via_line(claim: Claim, catalogue: Catalogue) -> str:
+    """How the claim reached the story: ``via Firstpost, January 2023``, or ``via General SVR → The Sun, January 2023``."""
     hops = [claim.source, *claim.via]
     names = [catalogue.sources[h].name if h in catalogue.sources else h for h in hops]
     last = catalogue.sources.get(hops[-1])
     if last is not None and last.published:
         names[-1] = source_label(last)
-    return f"{verb} {claim.claimant} · via {' → '.join(names)}"
+    return f"via {' → '.join(names)}"
 
 
 def source_line(figure: Figure, catalogue: Catalogue) -> str:
-    """The line at the foot of a chart or image: every distinct attribution, then the story."""
+    """The line at the foot of a chart or image: every distinct attribution, then the story (unless every claim came through it)."""
     seen: list[str] = []
     for claim in figure.claims:
         line = attribution(claim, catalogue)
         if line not in seen:
             seen.append(line)
     story = catalogue.stories.get(figure.story)
-    tail = f" · Story: {story.publisher}, {story.published.label}" if story else ""
+    tail = ""
+    if story:
+        published = f"{story.publisher}, {story.published.label}"
+        # "via Firstpost, January 2023 · Story: Firstpost, January 2023" would name the story twice.
+        if not all(line.endswith(f"via {published}") or line.endswith(f"→ {published}") for line in seen):
+            tail = f" · Story: {published}"
     return " | ".join(seen) + tail
 
 

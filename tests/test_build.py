@@ -460,3 +460,13 @@ def test_build_reads_figures_data_when_no_path_is_given(runner, catalogue_text, 
 
     assert result.exit_code == 0, result.output
     assert sorted(os.listdir(tmp_path / "site")) == sorted(["assets", "good-after", "good-before", "target", *SITE_FILES])
+
+
+def test_each_page_of_the_site_draws_its_own_address_and_the_licence_under_its_chart(tmp_path, monkeypatch):
+    monkeypatch.setenv("FIGURES_LICENCE", "CC BY 4.0")
+    figure = REAL.figure("russian-guns-firing-days")  # published twice: a live page and v1, v2
+    build_site(REAL, tmp_path / "site", jobs=1, progress=False, base_url="https://news.example/figures/")
+
+    for folder in (figure.id, f"{figure.id}/v1"):
+        drawn = "".join(ET.fromstring((tmp_path / "site" / folder / "chart.svg").read_bytes()).itertext()).replace(" ", "")
+        assert f"https://news.example/figures/{folder}/·CCBY4.0" in drawn, folder

@@ -174,6 +174,11 @@ def name_of(row: dict) -> str:
     return joined(row["name"])
 
 
+def figure_of(row: dict) -> str:
+    """The figure a comparison's bar belongs to: its name up to the rating (``Title · Reported · via CNN``)."""
+    return name_of(row).split(" · ")[0]
+
+
 def drawn_labels(spec: dict) -> list[str]:
     return [row["label"] for lay in layers(spec, "text") if field(lay, "text") == "label" for row in values(lay)]
 
@@ -350,7 +355,7 @@ def test_a_lower_case_claimant_starts_its_chart_row_and_tooltip_with_a_capital_a
 def test_thirty_days_and_almost_three_hundred_days_share_one_axis():
     figures = [CATALOGUE.figure("russia-planned-war-length"), CATALOGUE.figure("russian-guns-firing-days")]
     spec = spec_of(charts.comparison_chart(figures, CATALOGUE))
-    rows = {name_of(row): row for lay in spec["layer"] for row in values(lay) if "name" in row}
+    rows = {figure_of(row): row for lay in spec["layer"] for row in values(lay) if "name" in row}
     assert rows["Length of the war Putin planned for"]["end"] == 30
     assert rows["Days the Russian guns had been firing"]["end"] == 300
     assert sorted(drawn_labels(spec)) == ["30 days", "almost 300 days"]
@@ -360,10 +365,30 @@ def test_thirty_days_and_almost_three_hundred_days_share_one_axis():
 
 def test_weeks_are_converted_to_days_before_they_are_compared():
     spec = spec_of(charts.comparison_chart([MIXED.figure("war-planned"), MIXED.figure("war-so-far")], MIXED))
-    rows = {name_of(row): row for lay in spec["layer"] for row in values(lay) if "name" in row}
+    rows = {figure_of(row): row for lay in spec["layer"] for row in values(lay) if "name" in row}
     assert rows["Test figure war-so-far"]["end"] == pytest.approx(28)
     assert rows["Test figure war-so-far"]["label"] == "about 4 weeks (= 28 days)"
     assert rows["Test figure war-planned"]["end"] == 30
+
+
+def test_each_comparison_is_titled_by_what_it_compares_and_no_two_share_a_title():
+    groups = charts.comparison_groups(CATALOGUE, "russia-taliban-us-weapons")
+    titles = [title_text(spec_of(charts.comparison_chart(group, CATALOGUE))) for group in groups]
+
+    assert titles == [" vs ".join(f.title for f in group) for group in groups]
+    assert len(set(titles)) == len(titles)
+
+
+@pytest.mark.parametrize("group", charts.comparison_groups(CATALOGUE, "russia-taliban-us-weapons"), ids=lambda g: g[0].id)
+def test_every_bar_of_a_comparison_names_its_rating_and_the_source_it_came_through(group):
+    spec = spec_of(charts.comparison_chart(group, CATALOGUE))
+    names = {name_of(row) for lay in spec["layer"] for row in values(lay) if "name" in row}
+
+    expected = set()
+    for figure in group:
+        claim = sorted(figure.claims, key=lambda c: c.as_of)[-1]
+        expected.add(f"{figure.title} · {formatting.CONFIDENCE_LABELS[claim.confidence]} · {formatting.via_line(claim, CATALOGUE)}")
+    assert names == expected
 
 
 @pytest.mark.parametrize(("first", "second"), [("spend-usd", "tanks"), ("spend-usd", "spend-gbp"), ("war-planned", "tanks")])

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from figures import formatting, images
+from figures import exports, formatting, images
 from figures.exports import (
     EXPORT_WIDTH,
     EXPORTERS,
@@ -488,3 +488,23 @@ def test_hostile_figures_export_to_every_format_as_inert_text(figure_id):
     for text in HOSTILE_TEXT:
         if text in figure.title:
             assert text in page.text, "a hostile title must still be shown, as text"
+
+
+@pytest.mark.parametrize(("public", "licence", "credit"), [
+    ("https://news.example/figures", "CC BY 4.0", "https://news.example/figures/?figure=humvees-left · CC BY 4.0"),
+    ("https://news.example/figures", "", "https://news.example/figures/?figure=humvees-left"),
+    ("", "© The Daily Example", "© The Daily Example"),
+    ("javascript:alert(1)", "", None),  # never a link-like string that is not a plain http(s) address
+    ("", "", None),
+])
+def test_png_and_svg_carry_the_permalink_and_the_newsrooms_licence_after_the_source_line(monkeypatch, public, licence, credit):
+    figure = REAL.figure("humvees-left")
+    monkeypatch.setenv("FIGURES_PUBLIC_URL", public)
+    monkeypatch.setenv("FIGURES_LICENCE", licence)
+
+    assert exports.credit_line(exports.figure_page_url(figure)) == credit
+    drawn = svg_text(ET.fromstring(exports.svg(REAL, figure)))
+    source = formatting.source_line(figure, REAL)
+    assert (source + (f" · {credit}" if credit else "")).replace(" ", "") in drawn.replace(" ", "")  # the foot wraps where it must
+    if credit is None:
+        assert "alert" not in drawn and "·  ·" not in drawn
