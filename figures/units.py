@@ -218,35 +218,6 @@ def _as_percent(ureg: pint.UnitRegistry, unit: pint.Unit, value: float) -> str:
     return f"{share:,.6g}%"
 
 
-def to_canonical(value: float | None, text: str) -> float | None:
-    """Convert a value in unit ``text`` to its dimension's canonical unit."""
-    if value is None:
-        return None
-    return value * unit_info(text).factor
-
-
-def convert(value: float, source: str, target: str) -> float:
-    """Convert a value between two units of the same dimension.
-
-    Raises
-    ------
-    UnitError
-        If the dimensions differ (counts against money, dollars against pounds).
-    """
-    a, b = unit_info(source), unit_info(target)
-    if a.dimension != b.dimension:
-        raise UnitError(
-            f"cannot convert {a.text} ({_dimension_label(a)}) to {b.text} ({_dimension_label(b)}); "
-            "compare only figures of one dimension, and never two currencies (there are no exchange rates)"
-        )
-    return value * a.factor / b.factor
-
-
-def same_dimension(units: list[str]) -> bool:
-    """True when every unit string shares one dimension (and one currency)."""
-    return len({unit_info(u).dimension for u in units}) <= 1
-
-
 def dimension_label(text: str) -> str:
     """A reader's word for the dimension of a unit: "money (USD)", "count", "time"."""
     return _dimension_label(unit_info(text))

@@ -412,7 +412,7 @@ def test_comparison_groups_share_one_dimension_and_never_mix_currencies():
     assert ["war-planned", "war-so-far"] in as_ids
     assert not any("spend-gbp" in ids or "tanks" in ids for ids in as_ids), "a lone currency or count has nothing to compare with"
     for group in groups:
-        assert len(group) >= 2 and units.same_dimension([f.unit for f in group])
+        assert len(group) >= 2 and len({f.unit_info.dimension for f in group}) == 1
 
 
 @pytest.mark.parametrize(
