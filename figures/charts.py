@@ -48,7 +48,7 @@ from figures.labels import (
     side_labels,
     timestamp,
 )
-from figures.model import Catalogue, Claim, Figure, Qualifier
+from figures.model import Catalogue, Claim, Figure, PartialDate, Qualifier
 from figures.textfit import TEXT_WIDTH, by_width, fit_lines, fit_tiers, js_literal, text_px, tier_index
 from figures.theme import (
     ACCENT,
@@ -576,8 +576,8 @@ def _date_axis(claims: list[Claim], long_dates: int | None = None) -> alt.Axis:
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _short_date(as_of) -> str:
-    """``Feb 2022``, ``30 Nov 2022`` or ``2022``: :attr:`AsOf.label` with the month cut to three letters."""
+def _short_date(as_of: PartialDate) -> str:
+    """``Feb 2022``, ``30 Nov 2022`` or ``2022``: :attr:`figures.model.PartialDate.label` with the month cut to three letters."""
     if not as_of.month:
         return str(as_of.year)
     month = f"{_MONTH_ABBR[as_of.month - 1]} {as_of.year}"
