@@ -49,3 +49,28 @@ def test_the_three_nav_links_sit_together_in_one_row(server, page, width):
     assert len({round(b["y"]) for b in boxes}) == 1, f"the links wrap or stack: {boxes}"
     gaps = [boxes[i + 1]["x"] - (boxes[i]["x"] + boxes[i]["width"]) for i in range(2)]
     assert all(0 <= gap <= 40 for gap in gaps), f"the links are spread apart: gaps {gaps} px"
+
+
+VIEWS = {
+    "home": ("/", 3),
+    "figure": ("/?figure=russia-iskander-stock", 1),
+    "embed": ("/?figure=humvees-left&embed=true", 1),
+    "compare": ("/?story=russia-taliban-us-weapons&view=compare", 2),
+    "catalogue": ("/?view=catalogue&q=missiles", 0),
+    "ratings": ("/?view=ratings", 0),
+}
+
+
+def test_no_view_of_the_app_asks_any_host_but_its_own(server, page):
+    """Icons, fonts, scripts, data: a newsroom's reader's browser must make no request to a third party (the favicon once did)."""
+    pg = page.page
+    asked: dict[str, list[str]] = {}
+    for name, (address, charts) in VIEWS.items():
+        before = len(page.requests)
+        pg.goto(server.url + address)
+        wait_for_app(pg, charts)
+        pg.wait_for_timeout(300)  # the favicon and late icons are asked for after the first paint
+        asked[name] = page.requests[before:]
+    assert all(asked.values()), "the request log is empty: the check would pass for nothing"
+    assert page.foreign_requests() == []
+    assert any(url.endswith(".png") and "/media/" in url for urls in asked.values() for url in urls), "the app's own icon was never asked for"
