@@ -61,11 +61,13 @@ def test_data_behind_a_chart_opens_as_a_table(server, page):
     pg = page.page
     pg.goto(f"{server.url}/?figure=russia-iskander-stock")
     wait_for_app(pg, 1)
-    before = pg.locator('[data-testid="stDataFrame"]').count()
+    before = pg.locator('[data-testid="stTable"]').count()
     pg.get_by_text("Show the data behind this chart").click()
-    pg.wait_for_function("(n) => document.querySelectorAll('[data-testid=\"stDataFrame\"]').length > n", arg=before, timeout=30_000)
-    table = pg.locator('[data-testid="stExpander"] [data-testid="stDataFrame"]')
+    pg.wait_for_function("(n) => document.querySelectorAll('[data-testid=\"stTable\"]').length > n", arg=before, timeout=30_000)
+    table = pg.locator('[data-testid="stExpander"] [data-testid="stTable"]')
     table.wait_for(timeout=30_000)
+    text = table.inner_text()
+    assert "As written" in text and "900 missiles" in text and "None" not in text  # words and blanks, as readers read them
     _assert_clean(page)
 
 
@@ -77,7 +79,9 @@ def test_figure_page_draws_its_chart_and_every_claim(server, page, figure_id):
     figure = CATALOGUE.figure(figure_id)
     body = pg.inner_text("body")
     assert figure.title in body
-    pg.locator('[data-testid="stDataFrame"]').last.wait_for(timeout=30_000)
+    claims = pg.locator('[data-testid="stTable"]').last
+    claims.wait_for(timeout=30_000)
+    assert all(c.quote.split()[0] in claims.inner_text() for c in figure.claims)  # the quotes wrap in the table, never clipped
     _assert_clean(page)
     screenshot(pg, f"figure-{figure_id}")
 

@@ -74,3 +74,20 @@ def test_no_view_of_the_app_asks_any_host_but_its_own(server, page):
     assert all(asked.values()), "the request log is empty: the check would pass for nothing"
     assert page.foreign_requests() == []
     assert any(url.endswith(".png") and "/media/" in url for urls in asked.values() for url in urls), "the app's own icon was never asked for"
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_no_cell_of_the_claims_table_is_clipped(server, page, width):
+    """Source, Via, Quote and Claimant once ran out of their cells in Streamlit's grid; a static table wraps them."""
+    pg = page.page
+    pg.set_viewport_size({"width": width, "height": 900})
+    pg.goto(server.url + "/?figure=humvees-left")
+    wait_for_app(pg, 1)
+    table = pg.locator('[data-testid="stTable"]').last
+    table.wait_for(timeout=30_000)
+    cells = table.evaluate("""t => [...t.querySelectorAll('td, th')].map(c => ({
+        text: c.innerText, over: c.scrollWidth - c.clientWidth, overflow: getComputedStyle(c).textOverflow}))""")
+
+    assert cells and any("Foreign Policy" in c["text"] for c in cells)
+    clipped = [c["text"][:40] for c in cells if c["over"] > 1 or c["overflow"] == "ellipsis"]
+    assert clipped == [], f"clipped at {width}px: {clipped}"
