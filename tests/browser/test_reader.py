@@ -9,6 +9,15 @@ from tests.browser.conftest import wait_for_app
 pytestmark = pytest.mark.browser
 
 
+def _open_at(page, server, address: str, width: int, charts: int):
+    """The watched page at ``width`` pixels, showing ``address`` with its charts drawn."""
+    pg = page.page
+    pg.set_viewport_size({"width": width, "height": 900})
+    pg.goto(server.url + address)
+    wait_for_app(pg, charts)
+    return pg
+
+
 def _wait_for_results(pg, caption: str) -> None:
     pg.wait_for_function("(t) => document.body.innerText.includes(t)", arg=caption, timeout=60_000)
 
@@ -39,10 +48,7 @@ def test_a_search_typed_in_the_catalogue_is_kept_in_the_address_bar_and_reopens_
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_the_three_nav_links_sit_together_in_one_row(server, page, width):
-    pg = page.page
-    pg.set_viewport_size({"width": width, "height": 900})
-    pg.goto(server.url + "/")
-    wait_for_app(pg, 1)
+    pg = _open_at(page, server, "/", width, 1)
     boxes = [pg.get_by_role("link", name=name, exact=True).first.bounding_box() for name in ("Home", "Catalogue", "How we rate")]
 
     assert all(b is not None for b in boxes)
@@ -79,10 +85,7 @@ def test_no_view_of_the_app_asks_any_host_but_its_own(server, page):
 @pytest.mark.parametrize("width", [1280, 375])
 def test_no_cell_of_the_claims_table_is_clipped(server, page, width):
     """Source, Via, Quote and Claimant once ran out of their cells in Streamlit's grid; a static table wraps them."""
-    pg = page.page
-    pg.set_viewport_size({"width": width, "height": 900})
-    pg.goto(server.url + "/?figure=humvees-left")
-    wait_for_app(pg, 1)
+    pg = _open_at(page, server, "/?figure=humvees-left", width, 1)
     table = pg.locator('[data-testid="stTable"]').last
     table.wait_for(timeout=30_000)
     cells = table.evaluate("""t => [...t.querySelectorAll('td, th')].map(c => ({
