@@ -30,8 +30,9 @@ CATALOGUE_PAGE_SIZE = 10  # search results per page of the catalogue view
 NOT_FOUND = "We could not find that figure. It may have been renamed or removed."
 NOT_FOUND_STORY = "We could not find that story. Here is the latest one."
 MORE_STORIES = 10
+# URL parameters bound to the catalogue view's widgets: they set the widgets, and the widgets keep them up to date.
+# (A comment, not a docstring: Streamlit's magic writes a bare string of the script onto the page.)
 BOUND_PARAMS = frozenset({"q", "stories", "topics", "claimants", "kinds", "confidence", "corrected", "results_page"})
-"""URL parameters bound to the catalogue view's widgets: they set the widgets, and the widgets keep them up to date."""
 
 # The icon is served by the app itself: a ":material/...:" icon makes every reader's browser
 # fetch it from a third-party font host.
