@@ -228,6 +228,18 @@ def texts(at) -> str:
     return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
 
 
+def claim_records(at) -> list[dict[str, str]]:
+    """The figure page's claims as a reader reads them: each claim's two-column table as ``{field: value}``, unescaped.
+
+    A field the claim has nothing for is absent, as the page leaves its row out.
+    """
+    def plain(cell: str) -> str:
+        return re.sub(r"\\(.)", r"\1", cell).removeprefix("**").removesuffix("**").replace("\u2060", "")
+
+    return [{plain(f): plain(v) for f, v in zip(t.value["Field"], t.value["Value"], strict=True)}
+            for t in at.table if list(t.value.columns) == ["Field", "Value"]]
+
+
 def flat(text: str) -> str:
     """``text`` with each run of blanks one space, as a page or a drawing shows it."""
     return re.sub(r"\s+", " ", text)

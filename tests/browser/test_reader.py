@@ -90,6 +90,8 @@ def test_no_cell_of_the_claims_table_is_clipped(server, page, width):
     table.wait_for(timeout=30_000)
     cells = table.evaluate("""t => [...t.querySelectorAll('td, th')].map(c => ({
         text: c.innerText, over: c.scrollWidth - c.clientWidth, overflow: getComputedStyle(c).textOverflow}))""")
+    sideways = table.evaluate("t => t.scrollWidth - t.clientWidth")
+    assert sideways <= 1, f"the table scrolls sideways by {sideways}px at {width}px"
 
     assert cells and any("Foreign Policy" in c["text"] for c in cells)
     clipped = [c["text"][:40] for c in cells if c["over"] > 1 or c["overflow"] == "ellipsis"]
