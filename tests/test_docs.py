@@ -21,3 +21,12 @@ def test_readme_gives_the_two_commands():
     assert "python -m pip install -e . && python -m streamlit run app.py" in text
     assert "bash scripts/test.sh" in text
     assert (README.parent / "scripts" / "test.sh").exists()
+
+
+def test_every_file_the_readme_links_or_shows_is_in_the_repository():
+    text = README.read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(((?!https?:|#|mailto:)[^)\s]+)\)", text)
+
+    assert any(t.startswith("docs/") and t.endswith(".png") for t in targets)
+    missing = [t for t in targets if not (README.parent / t.split("#")[0]).exists()]
+    assert missing == []
