@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 import markupsafe
 import vl_convert
 
-from figures import charts, formatting, images, render, templating
+from figures import formatting, images, render, templating
 from figures.frames import CSV_COLUMNS, NUMERIC_COLUMNS, claim_rows
 from figures.model import Catalogue, Claim, Figure
 
@@ -159,6 +159,8 @@ def chart_spec(catalogue: Catalogue, figure: Figure, width: int | None = EXPORT_
     the time of building a spec); tests/test_charts.py validates every chart
     of the seed and hostile catalogues, and vl-convert refuses invalid specs.
     """
+    from figures import charts  # Altair and pandas load on the first chart, so `figures check` never pays for them
+
     return charts.figure_chart(figure, catalogue, width=width, credit=credit).to_dict(validate=False)
 
 

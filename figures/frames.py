@@ -7,10 +7,13 @@ and the static build all start from :func:`claim_row`.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from figures import formatting
 from figures.model import Catalogue, Claim, Figure
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CSV_COLUMNS = (
     "figure_id", "figure_title", "story", "story_title", "topic", "tags",
@@ -118,6 +121,8 @@ def reader_frame(figure: Figure, catalogue: Catalogue, columns: tuple[str, ...] 
     Built from :func:`claim_row`, like the CSV, so the tables and the download say the same.
     Every cell is text: "As written" as the story words it, the numbers in full with their unit (``$7,000,000,000``).
     """
+    import pandas as pd  # only the app's tables need it: the CSV and `figures check` do not
+
     info = figure.unit_info
     out = []
     for claim in sorted(figure.claims, key=lambda c: c.as_of):

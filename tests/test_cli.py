@@ -200,3 +200,12 @@ def test_python_m_figures_export_of_an_image_the_renderer_fails_on_prints_one_ca
     assert done.returncode == 1
     assert done.stderr == f"Error: humvees-left: its {fmt} file could not be drawn: the drawing process did not start within 0.001 s\n"
     assert done.stdout == "" and not out.exists()
+
+
+def test_check_never_loads_altair_or_pandas_so_an_editors_hook_starts_fast(repo):
+    """`figures check` runs on every commit (the pre-commit hook): the charting and table libraries cost it 0.4 s for nothing."""
+    probe = ("import sys\nfrom figures.cli import main\ntry:\n    main(['check', 'data/figures.yaml'])\nexcept SystemExit as done:\n"
+             "    code = done.code\nprint(code, sorted(m for m in ('altair', 'pandas', 'streamlit') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True, timeout=120, check=False)
+
+    assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr
