@@ -55,8 +55,8 @@ def _catalogue_path() -> Path:
 
 CATALOGUE_PATH = _catalogue_path()
 status = _store(str(CATALOGUE_PATH)).status()
-if status.notice:
-    st.warning(status.notice, icon=":material/report:")
+if status.notice and status.snapshot is not None:  # with nothing to serve, readers get the one line below
+    st.warning(ui.md_escape(status.notice), icon=":material/report:")
 if status.snapshot is None:
     # Readers get a calm line; the operator's log says which file and why.
     logging.getLogger("figures.app").error("no catalogue to serve from %s: %s", CATALOGUE_PATH.resolve(), status.notice or "it has no figures")
@@ -294,9 +294,9 @@ def render() -> None:
     if not embedded:
         # A page link to this same page reruns it with new parameters but leaves the address bar as it
         # was; writing the parameters back puts them in the address bar, so every view stays a permalink.
-        # The catalogue's filters are bound to their widgets, which keep them in the address bar themselves.
-        for key in [k for k in st.query_params if k not in BOUND_PARAMS]:
-            st.query_params[key] = st.query_params.get_all(key)
+        # The catalogue's filters are bound to their widgets, which keep them in the address bar themselves; update()
+        # sends the address once even when no other parameter is left (after "Home"), where a loop would send nothing.
+        st.query_params.update({k: st.query_params.get_all(k) for k in st.query_params if k not in BOUND_PARAMS})
         nav()
     if figure_id is not None:
         figure_view(figure_id)

@@ -171,6 +171,7 @@ def test_a_missing_catalogue_is_calm_for_readers_and_named_in_the_operators_log(
         at.run()
 
     assert [e.value for e in at.error] == ["No figures can be shown right now. Please try again later."]
+    assert [w.value for w in at.warning] == []  # one calm line, not a notice about a file the reader cannot fix
     assert str(tmp_path) not in "\n".join(e.value for e in at.error) + texts(at)
     logged = [r.getMessage() for r in caplog.records if r.name.startswith("figures")]
     assert any("no catalogue to serve from" in m and "gone.yaml" in m and "missing" in m for m in logged)

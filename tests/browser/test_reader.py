@@ -96,3 +96,20 @@ def test_no_cell_of_the_claims_table_is_clipped(server, page, width):
     assert cells and any("Foreign Policy" in c["text"] for c in cells)
     clipped = [c["text"][:40] for c in cells if c["over"] > 1 or c["overflow"] == "ellipsis"]
     assert clipped == [], f"clipped at {width}px: {clipped}"
+
+
+@pytest.mark.parametrize(("start", "link", "charts"), [
+    ("/?figure=humvees-left", "All figures", 3),
+    ("/?view=catalogue&q=iskander", "Home", 3),
+    ("/?view=ratings", "Home", 3),
+])
+def test_a_link_to_the_plain_home_page_clears_the_address_bar(server, page, start, link, charts):
+    """A link with no parameters must leave no old ``?figure=`` behind: a reload or a copied address would reopen it."""
+    pg = page.page
+    pg.goto(server.url + start)
+    wait_for_app(pg, 0)
+    pg.get_by_role("link", name=link, exact=True).first.click()
+    pg.wait_for_function("() => location.search === ''", timeout=30_000)
+    wait_for_app(pg, charts)
+    pg.reload()
+    assert wait_for_app(pg, charts) >= charts
