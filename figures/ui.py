@@ -126,21 +126,35 @@ def results_list(figures: Sequence[Figure], catalogue: Catalogue, query: str = "
 
 
 def highlighted(text: str, query: str) -> str:
-    """``text`` escaped as :func:`md_escape` does, with each case-blind match of ``query`` in bold.
+    """``text`` escaped as :func:`md_escape` does, with the words holding a case-blind match of ``query`` in bold.
 
-    The pieces are escaped one by one, so the bold is the only markup; the autolink breaks go in
-    first, on the whole text, so no address can be put together across a match's edge.
+    A bold run always spans whole words (from a space to a space): markdown opens and closes ``**`` only
+    at such edges (``US**$7bn**`` would show its asterisks), and no address can then be split between a
+    bold piece and a plain one, so each piece is escaped, and its autolinks broken, on its own.
     """
-    flat = _AUTOLINK.sub(WORD_JOINER, " ".join(str(text).split()))
+    flat = " ".join(str(text).split())
     words = query.split()
-    if not words:
-        return _MD_SPECIAL.sub(r"\\\1", flat)
-    pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+    spans: list[list[int]] = []
+    if words:
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in words), re.IGNORECASE)
+        for match in pattern.finditer(flat):
+            start = flat.rfind(" ", 0, match.start()) + 1
+            end = flat.find(" ", match.end())
+            end = len(flat) if end < 0 else end
+            if spans and start <= spans[-1][1] + 1:  # touching or overlapping: one bold run
+                spans[-1][1] = max(spans[-1][1], end)
+            else:
+                spans.append([start, end])
     out, done = [], 0
-    for match in pattern.finditer(flat):
-        out += [_MD_SPECIAL.sub(r"\\\1", flat[done:match.start()]), "**", _MD_SPECIAL.sub(r"\\\1", match.group()), "**"]
-        done = match.end()
-    return "".join(out) + _MD_SPECIAL.sub(r"\\\1", flat[done:])
+    for start, end in spans:
+        out += [_escaped(flat[done:start]), "**", _escaped(flat[start:end]), "**"]
+        done = end
+    return "".join(out) + _escaped(flat[done:])
+
+
+def _escaped(piece: str) -> str:
+    """One piece of flat text with its autolinks broken and every markdown character escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(WORD_JOINER, piece))
 
 
 def _result_markdown(figure: Figure, catalogue: Catalogue, query: str = "") -> str:
