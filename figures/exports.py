@@ -218,7 +218,7 @@ def html_page(catalogue: Catalogue, figure: Figure | None = None) -> bytes:
     when :data:`PUBLIC_URL_ENV` holds the app's public address. The page is
     ``figures/templates/standalone.html.j2``, which extends the base template
     of every site page: catalogue text is escaped by autoescape, the spec goes
-    in through ``|tojson``; a Content-Security-Policy allows only the page's
+    in through ``|script_json``; a Content-Security-Policy allows only the page's
     own scripts (by hash) and no network requests at all.
     """
     figure = _need(figure, "html")

@@ -184,7 +184,7 @@ class Drawings:
         A file of its own, fetched after the first paint, rather than text in
         each page: the figure page and its card share it, and neither page
         lays out 15 to 30 KB of JSON before it shows its chart. It is JSON (a
-        literal: nothing in it can run) written by ``|tojson``
+        literal: nothing in it can run) written by ``|script_json``
         (``figures/templates/specs.js.j2``), with ``<``, ``>``, ``&`` and ``'`` escaped.
         """
         return render("specs.js.j2", specs={"wide": self.spec, "narrow": self.narrow_spec}).encode("utf-8")

@@ -6,7 +6,7 @@ template, ``_page.html.j2``, which holds the shared ``<head>`` filled from a
 :class:`Head`; so no catalogue string is ever pasted into markup by hand: a
 value is escaped unless it is :class:`markupsafe.Markup` made here or in
 :mod:`figures.site` and :mod:`figures.exports`, and JSON goes into a page
-only through ``|tojson`` (:func:`script_json`: ``<``, ``>`` and ``&`` escaped).
+only through ``|script_json`` (:func:`script_json`: ``<``, ``>`` and ``&`` escaped), and only inside ``<script>``.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ _SCRIPT_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u202
 
 
 def script_json(value: object) -> markupsafe.Markup:
-    """The ``|tojson`` filter: JSON safe inside a ``<script>`` element, sorted keys, compact, UTF-8 text.
+    """The ``|script_json`` filter: JSON safe inside a ``<script>`` element, sorted keys, compact, UTF-8 text.
 
     ``<``, ``>`` and ``&`` are escaped, so nothing in it can end the element or open a comment, and
     U+2028 and U+2029, which a JavaScript file (``specs.js``) older than ES2019 may not hold in a string.
@@ -108,7 +108,7 @@ def environment() -> jinja2.Environment:
     )
     env.globals["badge"] = badge
     env.globals["generator"] = GENERATOR
-    env.filters["tojson"] = script_json
+    env.filters["script_json"] = script_json  # a name of its own: Jinja's tojson stays, safe in attributes too
     return env
 
 

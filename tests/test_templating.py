@@ -1,4 +1,4 @@
-"""One way to write HTML: every page extends one base template (one ``<head>``, one CSP shape), autoescape and ``|tojson``.
+"""One way to write HTML: every page extends one base template (one ``<head>``, one CSP shape), autoescape and ``|script_json``.
 
 The standalone page (:func:`figures.exports.html_page`) and the static site's
 pages (:mod:`figures.site`) are checked side by side: the same head from
@@ -222,7 +222,7 @@ def test_a_hostile_title_stays_data_in_the_json_of_a_script_element(name, kind, 
 
     text, value = Page(PAGES[name](REAL, figure)).json_of(kind)
 
-    assert not set("<>&\u2028\u2029") & set(text)  # |tojson: nothing can end the element, open a comment or a line
+    assert not set("<>&\u2028\u2029") & set(text)  # |script_json: nothing can end the element, open a comment or a line
     assert value == (exports.chart_spec(REAL, figure, width=None) if name == "standalone" else site.json_ld(REAL, figure, BASE))
     if name == "figure":
         assert value["@graph"][0]["name"] == payload
@@ -262,8 +262,8 @@ def test_the_hostile_catalogue_makes_no_markup_link_or_script_on_any_page(name, 
     ("'", "'"),  # cannot end a script element; left as the published pages always wrote it
     ('"', '\\"'), ("é", "é"),
 ])
-def test_tojson_escapes_what_could_end_a_script_element(value, written):
-    rendered = templating.environment().from_string("<script>{{ v|tojson }}</script>").render(v={"k": value, "a": 1})
+def test_script_json_escapes_what_could_end_a_script_element(value, written):
+    rendered = templating.environment().from_string("<script>{{ v|script_json }}</script>").render(v={"k": value, "a": 1})
 
     assert rendered == '<script>{"a":1,"k":"' + written + '"}</script>'  # sorted keys, compact, UTF-8 text
 
@@ -275,7 +275,7 @@ HAND_ESCAPING = re.compile(
     r"""|\.replace\(\s*["'][&<>]["']""")
 """Ways to escape HTML (or JSON for a script element) by hand instead of through a template."""
 ESCAPING_ALLOWED = {
-    "templating.py": "script_json, the |tojson filter every template uses: the one place JSON is made safe for a script",
+    "templating.py": "script_json, the filter every template uses inside <script>: the one place JSON is made safe for a script",
     "formatting.py": "embed_snippet writes the embed code's iframe attributes (a journalist's copy-paste text, not a page)",
     "images.py": "accessible_svg escapes the <title> and <desc> it adds to an SVG (XML, not a page)",
 }
@@ -287,3 +287,18 @@ def test_no_module_escapes_html_by_hand(module):
     source = (ROOT / "figures" / module).read_text("utf-8")
 
     assert not [m.group(0) for m in HAND_ESCAPING.finditer(source)]
+
+
+@pytest.mark.parametrize("template", sorted(p.name for p in (ROOT / "figures" / "templates").glob("*.html.j2")))
+def test_script_json_is_used_only_inside_a_script_element(template):
+    """It leaves ' as it is, which is safe in a script and not in a single-quoted attribute: nowhere else may use it."""
+    source = (ROOT / "figures" / "templates" / template).read_text("utf-8")
+    outside = re.sub(r"<script\b[^>]*>.*?</script>", "", source, flags=re.S)
+
+    assert "script_json" not in outside  # (specs.js.j2 is all script)
+
+
+def test_jinjas_own_tojson_stays_safe_in_an_attribute():
+    rendered = templating.environment().from_string("<a title='{{ v|tojson }}'>").render(v="' onclick=x")
+
+    assert "onclick=x'" not in rendered and "\\u0027" in rendered
