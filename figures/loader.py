@@ -15,6 +15,7 @@ import difflib
 import gc
 import math
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,20 +189,33 @@ def _proved(catalogue: Catalogue) -> Catalogue:
     return dataclasses.replace(catalogue, warnings=catalogue.warnings + found.warnings)
 
 
+_PAUSE_LOCK = threading.Lock()
+_pauses = 0
+_collector_was_on = False
+
+
 def _without_collections(function, *args):
-    """``function(*args)`` with the cyclic garbage collector paused, as it was before afterwards.
+    """``function(*args)`` with the cyclic garbage collector paused, as it was before once the last pause ends.
 
     The proof makes some 100,000 short-lived objects (mentions, sets, slices) and no cycles; each collection they
     trigger would walk the whole catalogue just built, which costs a 10,000-figure check a third of what the proof
-    costs (bench/run.py, section texts). Reference counting still frees everything at once.
+    costs (bench/run.py, section texts). Reference counting still frees everything at once. Pauses in several
+    threads (the app's sessions) nest under one lock and count, so the collector is switched back on exactly when
+    the last one ends, and only if it was on when the first began.
     """
-    paused = gc.isenabled()
-    gc.disable()
+    global _pauses, _collector_was_on
+    with _PAUSE_LOCK:
+        if _pauses == 0:
+            _collector_was_on = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         return function(*args)
     finally:
-        if paused:
-            gc.enable()
+        with _PAUSE_LOCK:
+            _pauses -= 1
+            if _pauses == 0 and _collector_was_on:
+                gc.enable()
 
 
 def _internal_error(what: str, err: Exception) -> str:

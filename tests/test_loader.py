@@ -788,3 +788,32 @@ def test_an_unknown_via_names_the_sources_section(catalogue_text):
     (problem,) = catalogue.problems
     assert (problem.code, problem.field) == ("unknown-source", "claims.via")
     assert "under sources:" in problem.message
+
+
+def test_overlapping_proofs_in_threads_leave_the_collector_as_it_was():
+    """The proof pauses the cyclic collector; two sessions proving at once must not leave it off (nor turn it on for a host that had it off)."""
+    import gc
+    import threading
+
+    from figures import loader
+
+    started, release = threading.Barrier(3), threading.Event()
+
+    def slow() -> None:
+        started.wait()
+        release.wait(5)
+
+    for host_had_it_on in (True, False):
+        (gc.enable if host_had_it_on else gc.disable)()
+        threads = [threading.Thread(target=loader._without_collections, args=(slow,)) for _ in range(2)]
+        for t in threads:
+            t.start()
+        started.wait()
+        assert not gc.isenabled()  # paused while either runs
+        release.set()
+        for t in threads:
+            t.join()
+        release.clear()
+        started.reset()
+        assert gc.isenabled() is host_had_it_on
+    gc.enable()
