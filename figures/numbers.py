@@ -173,7 +173,9 @@ def mentions(text: str) -> list[Mention]:
     found: list[Mention] = []
     months = [m.start() for m in _MONTH_NAME.finditer(text)]
     for match in _NUMBER_SCAN.finditer(text):
-        if not (_is_name(text, match) or _in_date(text, match.start("num1"), match.end("num1"), months)):
+        # A sign, a scale or a percent makes an amount ("3.45 million", "$2.50", "1.25bn"), never a clock or a date.
+        amount = match.group("sign1") or match.group("scale1") or match.group("pct")
+        if not (_is_name(text, match) or (not amount and _in_date(text, match.start("num1"), match.end("num1"), months))):
             found.append(_digits(match))
     # Number words are searched in the lower-cased text; where lower-casing changes the length (a few letters such
     # as İ), positions would shift, so the case-blind pattern reads the text itself.
@@ -220,6 +222,8 @@ def _in_date(text: str, at: int, end: int, months: list[int]) -> bool:
     ``months`` are where month names start in ``text``. Only digits near one, four digits (a year), or digits
     followed by a clock's ``:`` or an ``am``/``pm`` can be a date: the rest skip the full pattern.
     """
+    if text[at - 1:at] == ":" and text[at - 2:at - 1].isdigit():
+        return True  # the minutes of a clock ("10:30")
     i = bisect.bisect_left(months, at - _DATE_REACH)
     near_month = i < len(months) and months[i] < end + _DATE_REACH
     after = text[end:end + 5].lower()

@@ -28,6 +28,12 @@ from figures.numbers import mentions, qualifier_words
         ("firing for almost 300 days", "300", (300,), None, False),
         ("between 2-3 million people", "2-3 million", (2e6, 3e6), None, False),
         ("from 14 to 21 days", "14 to 21", (14, 21), None, False),
+        # decimals that look like a clock (3.45, 1.25) are amounts when a scale, a sign or a percent follows or leads
+        ("3.45 million people", "3.45 million", (3.45e6,), None, False),
+        ("a $2.50 million deal", "$2.50 million", (2.5e6,), "USD", False),
+        ("worth 1.25bn", "1.25bn", (1.25e9,), None, False),
+        ("inflation hit 12.75 percent", "12.75 percent", (12.75,), None, True),
+        ("priced 19.99 each", "19.99", (19.99,), None, False),
     ],
 )
 def test_each_way_newsrooms_write_a_number_is_read_with_its_value(sentence, written, values, currency, percent):
@@ -43,6 +49,8 @@ def test_each_way_newsrooms_write_a_number_is_read_with_its_value(sentence, writ
         "after its withdrawal in August 2021",
         "met with Pakistani officials in Islamabad on Wednesday (25 January)",
         "on January 25, 2023, at 10:30",
+        "the meeting began at 10:30 sharp",  # neither the hour nor the minutes
+        "at 10.30am",
         "at 9pm on 1st of May",
         "The visuals had gone viral in 2021.",
         "the 1990s",
