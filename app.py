@@ -268,7 +268,7 @@ def catalogue_view() -> None:
     ui.results_list(shown, catalogue, filters.text)
     if found and filters != Filters():
         chosen = tuple(catalogue.figure(i) for i in found)
-        csv_download(f"Download these {len(found)} figure{'s' if len(found) > 1 else ''} (CSV)",
+        csv_download("Download this figure (CSV)" if len(found) == 1 else f"Download these {len(found):,} figures (CSV)",
                      lambda: exports.rows_to_csv(frames.claim_rows(catalogue, chosen)), "figures-selection.csv", "csv-found")
     csv_download("Download all figures (CSV)", lambda: snapshot.csv, "figures.csv", "csv-all")
 

@@ -105,8 +105,8 @@ class Pager:
 
     def caption(self) -> str:
         """Where the page sits, in words: ``Figures 1–3 of 10 · page 1 of 4``; a page of one figure says ``Figure 10 of 10``."""
-        shown = f"Figure {self.first}" if self.first == self.last else f"Figures {self.first}–{self.last}"
-        return f"{shown} of {self.total:,} · page {self.page} of {self.pages}"
+        shown = f"Figure {self.first:,}" if self.first == self.last else f"Figures {self.first:,}–{self.last:,}"
+        return f"{shown} of {self.total:,} · page {self.page:,} of {self.pages:,}"
 
 
 def page_of(items: Sequence[T], size: int, page: object = 1) -> tuple[Sequence[T], Pager]:

@@ -63,3 +63,13 @@ def test_page_of_clamps_what_a_url_asks_for(page, number, shown):
 def test_page_of_nothing_is_one_empty_page():
     items, pager = page_of([], 5, "4")
     assert list(items) == [] and (pager.page, pager.pages, pager.first, pager.last) == (1, 1, 0, 0)
+
+
+@pytest.mark.parametrize(("total", "size", "page", "caption"), [
+    (10, 3, 1, "Figures 1–3 of 10 · page 1 of 4"),
+    (10, 3, 4, "Figure 10 of 10 · page 4 of 4"),
+    (10_000, 3, 3334, "Figure 10,000 of 10,000 · page 3,334 of 3,334"),
+    (25_000, 10, 2, "Figures 11–20 of 25,000 · page 2 of 2,500"),
+])
+def test_a_page_says_where_it_sits_in_words_and_grouped_digits(total, size, page, caption):
+    assert page_of(list(range(total)), size, page)[1].caption() == caption
