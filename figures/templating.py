@@ -88,7 +88,7 @@ def script_json(value: object) -> markupsafe.Markup:
     ``<``, ``>`` and ``&`` are escaped, so nothing in it can end the element or open a comment, and
     U+2028 and U+2029, which a JavaScript file (``specs.js``) older than ES2019 may not hold in a string.
     Unlike Jinja's own filter it leaves ``'`` as it is: it cannot end a script element, and the
-    published pages (whose archived versions must keep their bytes) have always written it so.
+    published pages have always written it so (a change here would rewrite every archived version).
     Use it only inside ``<script>``, never in an attribute.
     """
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
