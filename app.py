@@ -49,8 +49,7 @@ def _store(path: str) -> CatalogueStore:
 def _catalogue_path() -> Path:
     """``$FIGURES_DATA`` (relative to where the server was started), else the project's own ``data/figures.yaml``,
     wherever ``streamlit run path/to/app.py`` is started from."""
-    configured = data_path(None)
-    return configured if os.environ.get("FIGURES_DATA") else Path(__file__).parent / DEFAULT_DATA
+    return data_path(None) if os.environ.get("FIGURES_DATA") else Path(__file__).parent / DEFAULT_DATA
 
 
 CATALOGUE_PATH = _catalogue_path()
@@ -119,7 +118,7 @@ def home(story_id: str | None) -> None:
     for figure in shown:
         ui.figure_card(figure, snapshot, PAGE)
     pager_links(pager, {"story": story_id})
-    ui.text_coverage(catalogue, story_id)
+    ui.text_coverage(snapshot, story_id)
     more_stories(story_id)
     csv_download("Download all figures (CSV)", lambda: snapshot.csv, "figures.csv", "csv-all")
 

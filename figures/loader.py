@@ -14,6 +14,7 @@ import dataclasses
 import difflib
 import gc
 import math
+import os
 import re
 import threading
 import unicodedata
@@ -181,11 +182,10 @@ def _proved(catalogue: Catalogue) -> Catalogue:
     except Exception as err:  # a last guard: a check that raises must not take the catalogue down
         return dataclasses.replace(catalogue, warnings=catalogue.warnings + (
             Problem(catalogue.path, 1, _internal_error("the quotes", err), "internal-error", severity="warning"),))
-    by_id = {figure.id: figure for figure in catalogue.figures}
     for (figure_id, index), kind in found.checked.items():
         # The claims were built by this load and nobody holds them yet: setting the field in place costs nothing,
         # where rebuilding 10,000 frozen figures would cost most of what the proof itself costs.
-        object.__setattr__(by_id[figure_id].claims[index], "checked", kind)
+        object.__setattr__(catalogue.figure(figure_id).claims[index], "checked", kind)
     return dataclasses.replace(catalogue, warnings=catalogue.warnings + found.warnings)
 
 
@@ -244,6 +244,8 @@ class _Builder:
     """``("story", id)`` or ``("source", id)`` to the archived text its ``text:`` names."""
     text_warnings: list[Problem] = field(default_factory=list)
     """Archived texts that cannot be read: warnings that do not cost their entry its place."""
+    _read: dict = field(default_factory=dict)
+    """Each archived text file read by this build, by its path: one file named twice is one text."""
     path: str = ""
     """The file being checked: every problem is reported in it."""
 
@@ -428,7 +430,10 @@ class _Builder:
             if _NOT_RELATIVE.match(written):
                 raise proof.TextError("is not a path relative to the catalogue file; keep the file in the repository beside "
                                       "the catalogue and write e.g. texts/story.txt", "bad-path")
-            self.texts[key] = proof.read_archived(Path(self.path).parent / written)
+            where = Path(os.path.normpath(Path(self.path).parent / written))
+            if where not in self._read:  # a story and its source may keep one file: read and scan it once
+                self._read[where] = proof.read_archived(where)
+            self.texts[key] = self._read[where]
         except proof.TextError as err:
             # A warning, like every check against the texts: the entry stays, its figures keep loading, their quotes unchecked.
             self.text_warnings.append(Problem(self.path, f.line("text"), f"text: {_clip(written)!r} {err.message}", err.code, f.field("text"),

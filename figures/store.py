@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from figures import charts, exports, frames
+from figures import charts, exports, frames, proof
 from figures.loader import catalogue_files, load
 from figures.model import Catalogue
 from figures.search import SearchIndex
@@ -88,6 +88,13 @@ class Snapshot:
         key = ("table", figure_id)
         if key not in self._specs:
             self._specs[key] = frames.reader_frame(self.catalogue.figure(figure_id), self.catalogue, frames.CHART_DATA_COLUMNS)
+        return self._specs[key]
+
+    def text_coverage(self, story_id: str) -> list[proof.Covered]:
+        """Every figure the story's archived text writes and what holds it (:func:`figures.proof.coverage`), once per file version."""
+        key = ("coverage", story_id)
+        if key not in self._specs:
+            self._specs[key] = proof.coverage(self.catalogue, ("story", story_id))
         return self._specs[key]
 
     @cached_property

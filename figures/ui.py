@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from figures import formatting, frames, proof
+from figures import formatting, frames
 from figures.model import Catalogue, Confidence, Figure
 from figures.store import Snapshot, display_path
 
@@ -159,14 +159,14 @@ def _escaped(piece: str) -> str:
 
 def _result_markdown(figure: Figure, catalogue: Catalogue, query: str = "") -> str:
     summary, reason = _summary_and_reason(figure)
-    quoted = [q for q in dict.fromkeys(c.quote for c in figure.claims) if query and highlighted(q, query) != md_escape(q)]
+    quoted = [m for q in dict.fromkeys(c.quote for c in figure.claims) if query and (m := highlighted(q, query)) != md_escape(q)]
     lines = [
         f"#### {highlighted(figure.title, query)}",
         f"**{md_escape(formatting.headline(figure))}** "
         f":{formatting.CONFIDENCE_COLOURS[summary]}-badge[{_BADGE_ICONS[summary]} {formatting.CONFIDENCE_LABELS[summary]}]",
         *_correction_lines(figure),
         *_reason_and_sources(figure, catalogue, summary, reason, query),
-        *(f"> {highlighted(q, query)}" for q in quoted),  # the quote that matched, so the reader sees why the figure is here
+        *(f"> {m}" for m in quoted),  # the quote that matched, so the reader sees why the figure is here
         *_updated(figure, catalogue),
         f"[:material/open_in_new: {RESULT_LINK}](?figure={quote(figure.id)})",
     ]
@@ -250,9 +250,9 @@ def problems_notice(catalogue: Catalogue) -> None:
         st.code("\n".join(f"{display_path(p.path)}:{p.line}: {p.message}" for p in catalogue.problems), language=None, wrap_lines=True)
 
 
-def text_coverage(catalogue: Catalogue, story_id: str) -> None:
+def text_coverage(snapshot: Snapshot, story_id: str) -> None:
     """For editors: every figure the story's archived text writes, and the figure holding it or why it is left out."""
-    rows = proof.coverage(catalogue, ("story", story_id))
+    rows = snapshot.text_coverage(story_id)
     if not rows:
         return
     missed = sum(1 for r in rows if not r.held_by and r.left_out is None)
