@@ -182,10 +182,10 @@ def _proved(catalogue: Catalogue) -> Catalogue:
     except Exception as err:  # a last guard: a check that raises must not take the catalogue down
         return dataclasses.replace(catalogue, warnings=catalogue.warnings + (
             Problem(catalogue.path, 1, _internal_error("the quotes", err), "internal-error", severity="warning"),))
-    for (figure_id, index), kind in found.checked.items():
+    for claim, kind in found.checked:
         # The claims were built by this load and nobody holds them yet: setting the field in place costs nothing,
         # where rebuilding 10,000 frozen figures would cost most of what the proof itself costs.
-        object.__setattr__(catalogue.figure(figure_id).claims[index], "checked", kind)
+        object.__setattr__(claim, "checked", kind)
     return dataclasses.replace(catalogue, warnings=catalogue.warnings + found.warnings)
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import bisect
 import difflib
 import functools
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +46,9 @@ class ArchivedText:
     @functools.cached_property
     def flat(self) -> str:
         """The text with every run of spaces and line breaks made one space."""
-        return self._flattened[0]
+        # str.split splits on exactly the characters of the regular expressions' \s, so this is _flatten's text; the map
+        # back to the file's lines is built only when a message needs a line.
+        return " ".join(self.content.split())
 
     @functools.cached_property
     def _flattened(self) -> tuple[str, list[int], list[int]]:
@@ -151,8 +152,8 @@ class Proof:
     """What :func:`prove` found: the warnings, and for each checked claim the text its quote was found in."""
 
     warnings: tuple[Problem, ...]
-    checked: dict[tuple[str, int], str]
-    """``(figure id, claim index)`` to ``"story"`` or ``"source"``: whose archived text holds the quote."""
+    checked: list[tuple[Claim, str]]
+    """Each claim whose quote was found, with ``"story"`` or ``"source"``: whose archived text holds it."""
 
 
 def prove(catalogue: Catalogue, texts: dict[tuple[str, str], ArchivedText]) -> Proof:
@@ -172,12 +173,12 @@ def prove(catalogue: Catalogue, texts: dict[tuple[str, str], ArchivedText]) -> P
         ``figure-not-captured``, ``left-out-not-in-text``, ``no-text``) and the claims whose quotes were found.
     """
     warnings: list[Problem] = []
-    checked: dict[tuple[str, int], str] = {}
+    checked: list[tuple[Claim, str]] = []
     held: dict[tuple[str, str], set[float]] = {key: set() for key in texts}
     unchecked: dict[str, int] = {}
     for figure in catalogue.figures:
         path, info = figure.path or catalogue.path, figure.unit_info
-        for index, claim in enumerate(figure.claims):
+        for claim in figure.claims:
             story_key, source_key = ("story", figure.story), ("source", claim.source)
             story_text, source_text = texts.get(story_key), texts.get(source_key)
             ends = _ends(claim, info.factor)
@@ -192,21 +193,23 @@ def prove(catalogue: Catalogue, texts: dict[tuple[str, str], ArchivedText]) -> P
                     held[story_key].update(end)
             if not candidates:
                 unchecked[figure.story] = unchecked.get(figure.story, 0) + 1
-            # Where the quote is found, its figures are the text's own, read where they stand in the text.
-            quote, lo, found = claim.quote, 0, None
-            if candidates:
-                flat = _flat_quote(claim.quote)
-                for kind, text in candidates:
-                    at = text.flat.find(flat)
-                    if at >= 0:
-                        checked[(figure.id, index)] = kind
-                        quote, lo, found = text.flat, at, text.mentions_in(at, at + len(flat))
-                        break
-                else:
+            # Where the quote is found, its figures are the text's own, read where they stand in the text; else the
+            # quote is read on its own.
+            flat = _flat_quote(claim.quote)
+            passage = None
+            for kind, text in candidates:
+                at = text.flat.find(flat)
+                if at >= 0:
+                    checked.append((claim, kind))
+                    passage = (text, at, at + len(flat))
+                    break
+            else:
+                if candidates:
                     warnings.append(_quote_problem(path, claim, candidates))
             if claim.unquoted_value is None:
-                warnings.extend(_number_problems(path, figure.unit, info, claim, ends, quote, lo,
-                                                 numbers.mentions(quote) if found is None else found))
+                if passage is None:
+                    passage = (ArchivedText("", flat), 0, len(flat))
+                warnings.extend(_number_problems(path, figure.unit, info, claim, ends, *passage))
     for story_id, count in unchecked.items():
         story = catalogue.stories.get(story_id)
         if story is not None:
@@ -222,6 +225,10 @@ def prove(catalogue: Catalogue, texts: dict[tuple[str, str], ArchivedText]) -> P
 
 def _flat_quote(quote: str) -> str:
     """``quote`` with each run of white space one space (``str.split`` splits on the same characters as ``\\s``)."""
+    # Every white space but the plain space is unprintable, so a printable quote with no double, leading or trailing
+    # space is flat already: one pass in C instead of a split into words and a join.
+    if quote.isprintable() and "  " not in quote and quote[:1] != " " and quote[-1:] != " ":
+        return quote
     return " ".join(quote.split())
 
 
@@ -262,21 +269,13 @@ def _ends(claim: Claim, factor: float) -> list[set[float]]:
     """The numbers a claim gives (its value, or its low and high), each as written in its unit and in the canonical one."""
     given = (claim.low, claim.high) if claim.qualifier is Qualifier.RANGE else (claim.value,)
     if factor == 1:
-        return [{_key(number)} for number in given]
-    return [{_key(number), _key(number * factor)} for number in given]
+        return [{numbers.rounded(number)} for number in given]
+    return [{numbers.rounded(number), numbers.rounded(number * factor)} for number in given]
 
 
 def _held(figure: Figure, claim: Claim) -> set[float]:
     """The numbers a claim holds, as written in its unit and in the canonical one."""
     return set().union(*_ends(claim, figure.unit_info.factor))
-
-
-def _key(number: float) -> float:
-    """A number rounded to 9 significant digits, so 1.1e9 read from ``$1.1bn`` equals 1100000000 written out."""
-    number = float(number)
-    if number.is_integer():
-        return number
-    return round(number, 8 - int(math.floor(math.log10(abs(number)))))
 
 
 def _fits_unit(mention: numbers.Mention, info: UnitInfo) -> bool:
@@ -288,31 +287,31 @@ def _fits_unit(mention: numbers.Mention, info: UnitInfo) -> bool:
     return not (mention.percent and info.name not in ("percent", "percentage_point"))
 
 
-def _number_problems(path: str, unit: str, info: UnitInfo, claim: Claim, ends: list[set[float]], text: str, lo: int,
-                     found: list[numbers.Mention]) -> list[Problem]:
+def _number_problems(path: str, unit: str, info: UnitInfo, claim: Claim, ends: list[set[float]], text: ArchivedText, lo: int,
+                     hi: int) -> list[Problem]:
     """The value missing from the quote, or the qualifier its words contradict.
 
-    ``ends`` are the claim's numbers (:func:`_ends`); the quote starts at ``text[lo:]`` (the quote itself, or the archived
-    text holding it), and ``found`` are the figures it writes, placed in ``text``.
+    ``ends`` are the claim's numbers (:func:`_ends`); the quote is ``text.flat[lo:hi]`` (the archived text holding it,
+    or the quote itself).
     """
-    fitting = [m for m in found if _fits_unit(m, info)]
+    fitting = [m for m in text.mentions_in(lo, hi) if not (m.currency or m.percent) or _fits_unit(m, info)]
     matches = [m for m in fitting if _same(m.values, ends)]
     if claim.qualifier is not Qualifier.RANGE:
         matches += [m for m in fitting if m.is_range and any(_same((v,), ends) for v in m.values)]
     elif not matches:  # "102 days to 198 days": the two ends written apart, joined by to, or, and or a dash
         for first, second in zip(fitting, fitting[1:], strict=False):
-            if _same(first.values + second.values, ends) and _JOINED.match(text, first.end, second.start):
-                matches.append(numbers.Mention(first.start, second.end, text[first.start:second.end], first.values + second.values,
+            if _same(first.values + second.values, ends) and _JOINED.match(text.flat, first.end, second.start):
+                matches.append(numbers.Mention(first.start, second.end, text.flat[first.start:second.end], first.values + second.values,
                                                first.currency or second.currency, first.percent))
     if not matches:
         wanted = (claim.low, claim.high) if claim.qualifier is Qualifier.RANGE else (claim.value,)
         shown = " to ".join(f"{int(n):,}" if float(n).is_integer() else f"{n:,}" for n in wanted)
-        written = ", ".join(f"“{m.written}”" for m in found) or "none"
+        written = ", ".join(f"“{m.written}”" for m in text.mentions_in(lo, hi)) or "none"
         key = "low" if claim.qualifier is Qualifier.RANGE else "value"
         return [Problem(path, claim.line_of(key), f"the quote does not write {shown} {unit}: the figures it writes are {written}; "
                         "give the number the quote gives, or, for a value the source gives in a table or an image, "
                         "say so in unquoted_value:", "value-not-in-quote", f"claims.{key}", "warning")]
-    verdicts = [_qualifier_verdict(claim, text, lo, m) for m in matches]
+    verdicts = [_qualifier_verdict(claim, text.flat, lo, m) for m in matches]
     if any(v is None for v in verdicts):
         return []
     return [Problem(path, claim.line_of("qualifier"), verdicts[0], "qualifier-contradicts-quote", "claims.qualifier", "warning")]
@@ -320,17 +319,21 @@ def _number_problems(path: str, unit: str, info: UnitInfo, claim: Claim, ends: l
 
 def _same(values: tuple[float, ...], ends: list[set[float]]) -> bool:
     """The numbers a mention writes are the claim's ``ends``, one for one."""
-    return len(values) == len(ends) and all((v if v.is_integer() else _key(v)) in e for v, e in zip(values, ends, strict=True))
+    return len(values) == len(ends) and all(v in e for v, e in zip(values, ends, strict=True))
+
+
+_SILENT_ALLOWS = frozenset((Qualifier.EXACT, Qualifier.APPROXIMATELY, Qualifier.RANGE))
+"""The qualifiers a number with no words next to it allows."""
 
 
 def _qualifier_verdict(claim: Claim, text: str, lo: int, mention: numbers.Mention) -> str | None:
     """None when the qualifier agrees with the words next to the number in the quote at ``text[lo:]``, else what is wrong."""
-    words = numbers.qualifier_words(text, mention.start, lo)
-    q = claim.qualifier.value
-    if mention.is_range and claim.qualifier is not Qualifier.RANGE:
+    q = claim.qualifier
+    if len(mention.values) == 2 and q is not Qualifier.RANGE:
         return f"the quote gives a range (“{mention.written}”) but the qualifier is {q}; write low:, high: and qualifier: range"
+    words = numbers.qualifier_words(text, mention.start, lo)
     if words is None:
-        if claim.qualifier in (Qualifier.EXACT, Qualifier.APPROXIMATELY, Qualifier.RANGE):
+        if q in _SILENT_ALLOWS:
             return None
         return f"the quote writes “{mention.written}” with no words that make it {q}; use exact (or approximately)"
     expected, phrase = words
@@ -346,7 +349,7 @@ def _coverage(catalogue_path: str, key: tuple[str, str], text: ArchivedText, hel
     listed = {_flat_quote(entry.number): entry for entry in left_out}
     used: set[str] = set()
     for mention in text.mentions:
-        if all(_key(v) in held for v in mention.values):
+        if all(v in held for v in mention.values):
             continue
         written = mention.written
         if written in listed:
@@ -401,7 +404,7 @@ def coverage(catalogue: Catalogue, key: tuple[str, str]) -> list[Covered]:
                     spans.append((at, at + len(_flat_quote(claim.quote)), figure.title, held))
     out = []
     for mention in text.mentions:
-        keys = [_key(v) for v in mention.values]
+        keys = mention.values
         at = mention.start
         # The claims quoting this very sentence first; else any claim of the text holding the same number.
         titles = [t for lo, hi, t, held in spans if lo <= at < hi and all(k in held for k in keys)]
