@@ -46,8 +46,14 @@ class ArchivedText:
     @functools.cached_property
     def flat(self) -> str:
         """The text with every run of spaces and line breaks made one space."""
-        # str.split splits on exactly the characters of the regular expressions' \s, so this is _flatten's text; the map
-        # back to the file's lines is built only when a message needs a line.
+        # Most texts break their lines, and paragraphs with one blank line, and have no other white space but single spaces:
+        # made spaces, those breaks give the flat text in a few passes in C, which printable (no white space but the
+        # space) and no double space prove. Any other text is split into words and joined; str.split splits on exactly
+        # the characters of the regular expressions' \s, so both give _flatten's text, whose map back to the file's
+        # lines is built only when a message needs a line.
+        flat = self.content.replace("\n\n", " ").replace("\n", " ").strip(" ")
+        if flat.isprintable() and "  " not in flat:
+            return flat
         return " ".join(self.content.split())
 
     @functools.cached_property

@@ -34,6 +34,11 @@ from figures.numbers import mentions, qualifier_words
         ("worth 1.25bn", "1.25bn", (1.25e9,), None, False),
         ("inflation hit 12.75 percent", "12.75 percent", (12.75,), None, True),
         ("priced 19.99 each", "19.99", (19.99,), None, False),
+        # a figure at the very start of a text, and signs of more than one character
+        ("US$48 million in aid", "US$48 million", (48e6,), "USD", False),
+        ("Rs. 500 for each family", "Rs. 500", (500,), "INR", False),
+        # a scaled decimal is kept to 9 significant digits: 1.1 × 1e9 is 1100000000.0000002 in floating point
+        ("$1.1bn in loans", "$1.1bn", (1_100_000_000,), "USD", False),
     ],
 )
 def test_each_way_newsrooms_write_a_number_is_read_with_its_value(sentence, written, values, currency, percent):

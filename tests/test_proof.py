@@ -327,3 +327,37 @@ def test_the_app_reproves_the_claims_when_their_archived_text_is_fixed(story, tm
 
     assert "quote-not-in-text" in [w.code for w in before.warnings]
     assert after is not before and after.warnings == ()
+
+
+WHITE_SPACE = [
+    "plain words, one space each",
+    "  leading and trailing  ",
+    "a\nline\n\nbreak and a  double space",
+    "a paragraph\n\nanother, its lines\nbroken\n",
+    "\n\n\nthree breaks\n\n\n\nand four",
+    "a\ttab, a\u00a0no-break space, a\u2009thin space and a\u3000wide one",
+    "controls\x1cthat\x1dsplit\x1ewords\x1fand\x0bthese\x0c",
+    "\u2028line and\u2029paragraph separators\x85",
+    "no white space at all: “curly”—dashes",
+    "",
+]
+
+
+@pytest.mark.parametrize("content", WHITE_SPACE)
+def test_a_text_is_flattened_as_its_line_map_reads_it(content):
+    from figures.proof import ArchivedText, _flatten
+
+    text = ArchivedText("t.txt", content)
+    flat, _, _ = _flatten(content)
+
+    assert text.flat == flat == " ".join(content.split())
+    for i, char in enumerate(text.flat):
+        if char != " ":
+            assert content[text.original_index(i)] == char
+
+
+@pytest.mark.parametrize("quote", WHITE_SPACE)
+def test_a_quote_is_flattened_whether_or_not_it_is_flat_already(quote):
+    from figures.proof import _flat_quote
+
+    assert _flat_quote(quote) == " ".join(quote.split())
