@@ -184,19 +184,19 @@ def prove(catalogue: Catalogue, texts: dict[tuple[str, str], ArchivedText]) -> P
     unchecked: dict[str, int] = {}
     for figure in catalogue.figures:
         path, info = figure.path or catalogue.path, figure.unit_info
+        story_key = ("story", figure.story)
+        story_text = texts.get(story_key)
         for claim in figure.claims:
-            story_key, source_key = ("story", figure.story), ("source", claim.source)
-            story_text, source_text = texts.get(story_key), texts.get(source_key)
+            source_key = ("source", claim.source)
+            source_text = texts.get(source_key)
             ends = _ends(claim, info.factor)
             candidates = []
             if source_text is not None:
                 candidates.append(("source", source_text))
-                for end in ends:
-                    held[source_key].update(end)
+                held[source_key].update(*ends)
             if story_text is not None:
                 candidates.append(("story", story_text))
-                for end in ends:
-                    held[story_key].update(end)
+                held[story_key].update(*ends)
             if not candidates:
                 unchecked[figure.story] = unchecked.get(figure.story, 0) + 1
             # Where the quote is found, its figures are the text's own, read where they stand in the text; else the
@@ -301,10 +301,16 @@ def _number_problems(path: str, unit: str, info: UnitInfo, claim: Claim, ends: l
     or the quote itself).
     """
     fitting = [m for m in text.mentions_in(lo, hi) if not (m.currency or m.percent) or _fits_unit(m, info)]
-    matches = [m for m in fitting if _same(m.values, ends)]
     if claim.qualifier is not Qualifier.RANGE:
-        matches += [m for m in fitting if m.is_range and any(_same((v,), ends) for v in m.values)]
-    elif not matches:  # "102 days to 198 days": the two ends written apart, joined by to, or, and or a dash
+        # The value written on its own, or as one end of a range the quote gives for it (the qualifier check says so);
+        # a figure on its own comes first.
+        (wanted,) = ends
+        matches = [m for m in fitting if m.values[0] in wanted or (len(m.values) == 2 and m.values[1] in wanted)]
+        if len(matches) > 1:
+            matches.sort(key=lambda m: len(m.values))
+    else:
+        matches = [m for m in fitting if _same(m.values, ends)]
+    if not matches and claim.qualifier is Qualifier.RANGE:  # "102 days to 198 days": the two ends written apart, joined by to, or, and or a dash
         for first, second in zip(fitting, fitting[1:], strict=False):
             if _same(first.values + second.values, ends) and _JOINED.match(text.flat, first.end, second.start):
                 matches.append(numbers.Mention(first.start, second.end, text.flat[first.start:second.end], first.values + second.values,
@@ -317,10 +323,13 @@ def _number_problems(path: str, unit: str, info: UnitInfo, claim: Claim, ends: l
         return [Problem(path, claim.line_of(key), f"the quote does not write {shown} {unit}: the figures it writes are {written}; "
                         "give the number the quote gives, or, for a value the source gives in a table or an image, "
                         "say so in unquoted_value:", "value-not-in-quote", f"claims.{key}", "warning")]
-    verdicts = [_qualifier_verdict(claim, text.flat, lo, m) for m in matches]
-    if any(v is None for v in verdicts):
-        return []
-    return [Problem(path, claim.line_of("qualifier"), verdicts[0], "qualifier-contradicts-quote", "claims.qualifier", "warning")]
+    first = None
+    for mention in matches:  # one figure whose words agree is enough; else the first one's verdict is the message
+        verdict = _qualifier_verdict(claim, text.flat, lo, mention)
+        if verdict is None:
+            return []
+        first = first or verdict
+    return [Problem(path, claim.line_of("qualifier"), first, "qualifier-contradicts-quote", "claims.qualifier", "warning")]
 
 
 def _same(values: tuple[float, ...], ends: list[set[float]]) -> bool:

@@ -203,6 +203,15 @@ def test_a_qualifier_its_words_contradict_is_flagged_at_the_qualifier_line(story
     assert said in warning.message and expected in warning.message
 
 
+@pytest.mark.parametrize(("high", "warned"), [(3, ()), (4, ("value-not-in-quote", "figure-not-captured"))], ids=["both-ends", "a-wrong-end"])
+def test_a_range_whose_ends_are_written_apart_is_found_and_a_wrong_end_is_not(story, high, warned):
+    apart = TEXT.replace("“two or three” more strikes", "two strikes or three more")
+    path, _ = story("        high: 3\n", f"        high: {high}\n", text=apart)
+    path.write_text(path.read_text(encoding="utf-8").replace("“two or three” more strikes", "two strikes or three more"), encoding="utf-8")
+
+    assert tuple(w.code for w in load(path).warnings) == warned
+
+
 def test_where_the_words_are_silent_exact_and_approximately_both_pass_and_a_bound_does_not(story):
     exact, _ = story("      - value: 23825\n        qualifier: exact\n", "      - value: 23825\n        qualifier: approximately\n")
     assert load(exact).warnings == ()
