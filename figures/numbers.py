@@ -185,8 +185,9 @@ def mentions(text: str) -> list[Mention]:
     list of Mention
         One per figure, ``30-day`` and ``$7bn`` included, ``2021`` and ``F-16`` not.
     """
-    # Both passes find cheap candidates first (a run of digits; a number word, by a trie-shaped pattern) and run the
-    # full pattern only from just before each: Python's re would otherwise try every branch at every character.
+    # Both passes find cheap candidates first (a place a figure in digits may start, :data:`_FIGURE_START`; a number
+    # word, by a trie-shaped pattern) and run the full pattern only there or just before: Python's re would otherwise
+    # try every branch at every character.
     found: list[Mention] = []
     months = [m.start() for m in _MONTH_NAME.finditer(text)]
     done = 0
