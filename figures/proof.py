@@ -305,9 +305,9 @@ def _number_problems(path: str, unit: str, info: UnitInfo, claim: Claim, ends: l
         # The value written on its own, or as one end of a range the quote gives for it (the qualifier check says so);
         # a figure on its own comes first.
         (wanted,) = ends
-        matches = [m for m in fitting if m.values[0] in wanted or (len(m.values) == 2 and m.values[1] in wanted)]
+        matches = [m for m in fitting if m.values[0] in wanted or (m.is_range and m.values[1] in wanted)]
         if len(matches) > 1:
-            matches.sort(key=lambda m: len(m.values))
+            matches.sort(key=lambda m: m.is_range)
     else:
         matches = [m for m in fitting if _same(m.values, ends)]
     if not matches and claim.qualifier is Qualifier.RANGE:  # "102 days to 198 days": the two ends written apart, joined by to, or, and or a dash
@@ -344,7 +344,7 @@ _SILENT_ALLOWS = frozenset((Qualifier.EXACT, Qualifier.APPROXIMATELY, Qualifier.
 def _qualifier_verdict(claim: Claim, text: str, lo: int, mention: numbers.Mention) -> str | None:
     """None when the qualifier agrees with the words next to the number in the quote at ``text[lo:]``, else what is wrong."""
     q = claim.qualifier
-    if len(mention.values) == 2 and q is not Qualifier.RANGE:
+    if mention.is_range and q is not Qualifier.RANGE:
         return f"the quote gives a range (“{mention.written}”) but the qualifier is {q}; write low:, high: and qualifier: range"
     words = numbers.qualifier_words(text, mention.start, lo)
     if words is None:
